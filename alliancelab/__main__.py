@@ -1,0 +1,7 @@
+"""``python -m alliancelab``: the command line."""
+
+import sys
+
+from alliancelab.cli import main
+
+sys.exit(main())

@@ -1,0 +1,254 @@
+"""The ``alliancelab`` command line: wiring only, no logic of its own.
+
+Commands
+--------
+``alliancelab compare [--cases NAME|FILE ...] [--theories NAME ...] [--out DIR]``
+    Score theories on cases and write a fit report (default: every built-in case and theory,
+    into ``reports/latest``).
+``alliancelab cases list`` / ``alliancelab cases show NAME|FILE``
+    The built-in cases; one case in detail (also validates a user's case file).
+``alliancelab theories list``
+    The available theories with their references and settings.
+``alliancelab data fetch [NAME ...] [--from DIR]`` / ``alliancelab data status``
+    Download (or import) the real data files into the per-user cache, verified by SHA-256.
+``alliancelab panel build --years 1816-2016 --out FILE.parquet|FILE.csv``
+    Build the directed dyad-year panel with theory features.
+
+Bad input (a malformed case file, a broken data file, a failing theory) prints one message
+naming the file, the place and the fix, without a traceback, and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from alliancelab.errors import InputError
+
+EXIT_OK = 0
+EXIT_INPUT_ERROR = 2
+
+
+def _years(text: str) -> tuple[int, int]:
+    """Parse ``1816-2016`` or ``1950`` into an inclusive (first, last) pair."""
+    parts = text.split("-")
+    try:
+        if len(parts) == 1:
+            first = last = int(parts[0])
+        elif len(parts) == 2:
+            first, last = int(parts[0]), int(parts[1])
+        else:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YEAR or FIRST-LAST (e.g. 1816-2016), got {text!r}") from None
+    if first > last:
+        raise argparse.ArgumentTypeError(f"first year {first} is after last year {last}")
+    return first, last
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="alliancelab",
+        description="Put theories of international alignment to an empirical test.",
+    )
+    from alliancelab import __version__
+
+    parser.add_argument("--version", action="version", version=f"alliancelab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    compare = commands.add_parser("compare", help="score theories on cases and write a fit report")
+    compare.add_argument("--cases", nargs="+", metavar="NAME|FILE", help="built-in case names or case files (default: all built-in)")
+    compare.add_argument("--theories", nargs="+", metavar="NAME", help="theory names (default: all available)")
+    compare.add_argument("--out", type=Path, default=Path("reports/latest"), help="output folder (default: reports/latest)")
+    compare.add_argument("--seed", type=int, default=0, help="seed recorded in meta.json (default: 0)")
+    compare.set_defaults(handler=_cmd_compare)
+
+    cases = commands.add_parser("cases", help="list or show cases")
+    cases_sub = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
+    cases_list = cases_sub.add_parser("list", help="list the built-in cases")
+    cases_list.set_defaults(handler=_cmd_cases_list)
+    cases_show = cases_sub.add_parser("show", help="show (and validate) one case")
+    cases_show.add_argument("case", metavar="NAME|FILE")
+    cases_show.set_defaults(handler=_cmd_cases_show)
+
+    theories = commands.add_parser("theories", help="list theories")
+    theories_sub = theories.add_subparsers(dest="theories_command", required=True, metavar="ACTION")
+    theories_list = theories_sub.add_parser("list", help="list the available theories")
+    theories_list.set_defaults(handler=_cmd_theories_list)
+
+    data = commands.add_parser("data", help="fetch and check the real data files")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    fetch = data_sub.add_parser("fetch", help="download (or import) data files into the cache")
+    fetch.add_argument("names", nargs="*", metavar="NAME", help="data file names (default: all)")
+    fetch.add_argument("--from", dest="source_dir", type=Path, metavar="DIR", help="import from a local folder laid out like the data directory")
+    fetch.add_argument("--cache", type=Path, metavar="DIR", help="cache folder (default: the per-user cache)")
+    fetch.add_argument("--mirror", metavar="URL", help="download every file from URL/<file name> instead of its official address")
+    fetch.add_argument("--no-progress", action="store_true", help="no progress bars")
+    fetch.set_defaults(handler=_cmd_data_fetch)
+    status = data_sub.add_parser("status", help="list what is cached and verified")
+    status.add_argument("--cache", type=Path, metavar="DIR", help="cache folder (default: the per-user cache)")
+    status.add_argument("--no-verify", action="store_true", help="skip re-hashing the cached files")
+    status.set_defaults(handler=_cmd_data_status)
+
+    panel = commands.add_parser("panel", help="build the dyad-year panel")
+    panel_sub = panel.add_subparsers(dest="panel_command", required=True, metavar="ACTION")
+    build = panel_sub.add_parser("build", help="build dyad-years with every step and the theory features")
+    build.add_argument("--years", type=_years, default=(1816, 2016), metavar="FIRST-LAST", help="years (default: 1816-2016)")
+    build.add_argument("--data-dir", type=Path, metavar="DIR", help="folder laid out like shared/data (default: $ALLIANCELAB_DATA_DIR, else the fetch cache)")
+    build.add_argument("--out", type=Path, required=True, metavar="FILE", help="output .parquet or .csv")
+    build.add_argument("--non-directed", action="store_true", help="non-directed dyads (ccode1 < ccode2)")
+    build.add_argument("--no-theory-features", action="store_true", help="skip the theory features")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (needs the dask extra)")
+    build.add_argument("--no-progress", action="store_true", help="no progress bar")
+    build.set_defaults(handler=_cmd_panel_build)
+    return parser
+
+
+# -- handlers: each wires library calls and prints -------------------------------------------
+
+
+def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.case import load_cases
+    from alliancelab.evaluation.compare import compare
+    from alliancelab.reporting.report import write_report
+    from alliancelab.theories import available_theories, get_theory
+
+    cases = load_cases(args.cases)
+    if args.theories:
+        theories = [get_theory(name) for name in args.theories]
+    else:
+        found, failures = available_theories()
+        for failure in failures:
+            print(f"warning: {failure}", file=sys.stderr)
+        theories = list(found.values())
+    result = compare(theories, cases, seed=args.seed)
+    command = "alliancelab " + " ".join(shlex.quote(a) for a in argv)
+    write_report(result, args.out, command=command)
+    print(result.summary())
+    print(f"\nreport written to {args.out}/ (report.html, report.md, scores.csv, predictions.csv, meta.json)")
+    return EXIT_OK
+
+
+def _cmd_cases_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.case import builtin_case_names, load_case
+
+    for name in builtin_case_names():
+        case = load_case(name)
+        counts = {option: sum(s.observed == option for s in case.states) for option in case.options}
+        tally = ", ".join(f"{k} {v}" for k, v in counts.items())
+        print(f"{name:<24} {case.year}  {len(case.states):>3} states  {case.title}  [{tally}]")
+    return EXIT_OK
+
+
+def _cmd_cases_show(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.case import load_case
+
+    case = load_case(args.case)
+    print(f"{case.name}: {case.title} ({case.year})")
+    if case.description:
+        print(case.description.strip())
+    print("\nPoles:")
+    for pole in case.poles:
+        members = f" (members {', '.join(map(str, pole.member_ccodes))})" if pole.members else ""
+        cinc = pole.attributes.get("cinc")
+        print(f"  {pole.id:<10} ccode {pole.ccode:<4} {pole.name}{members}  cinc={cinc}")
+    print(f"\nOptions: {', '.join(case.options)}")
+    print(f"\nOutcome rule: {case.outcome_rule.strip()}")
+    print(f"\nStates ({len(case.states)}):")
+    print(case.to_frame().drop(columns=["case"]).to_string(index=False))
+    if case.sources:
+        print("\nSources:")
+        for src in case.sources:
+            print(f"  {src.dataset} {src.version} {src.file} sha256={src.sha256[:12]}")
+    return EXIT_OK
+
+
+def _cmd_theories_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.theories import available_theories
+
+    found, failures = available_theories()
+    for theory in found.values():
+        info = theory.describe()
+        print(f"{info['name']}: {info['title']}")
+        for ref in info["references"]:
+            print(f"    ref: {ref}")
+        print(f"    settings: {info['settings']}")
+        if info["panel_features"]:
+            signs = ", ".join(f"{k} {'+' if v > 0 else '-'}" for k, v in info["panel_features"].items())
+            print(f"    panel features (sign on atop_defense): {signs}")
+    for failure in failures:
+        print(f"failed plugin: {failure}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_data_fetch(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets import fetch as data_fetch
+
+    results = data_fetch.fetch(
+        args.names or None,
+        cache=args.cache,
+        base_url=args.mirror,
+        source_dir=args.source_dir,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    table = data_fetch.results_frame(results)[["name", "status", "bytes", "path"]]
+    print(table.to_string(index=False))
+    data_fetch.raise_for_failures(results)  # DataFileError: exit 2 with one line per failed file
+    return EXIT_OK
+
+
+def _cmd_data_status(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.fetch import status
+
+    print(status(cache=args.cache, verify=not args.no_verify).to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_panel_build(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.panel import build_panel_to_file
+
+    path = build_panel_to_file(
+        args.years,
+        args.out,
+        data_dir=args.data_dir,
+        directed=not args.non_directed,
+        theory_features=not args.no_theory_features,
+        progress=not args.no_progress,
+        scheduler=args.scheduler,
+    )
+    print(f"panel written to {path}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 on bad input (message printed to standard error, no traceback).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, argv))
+    except InputError as exc:
+        print(f"alliancelab: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("alliancelab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Shared fixtures.
+
+Tests that need the real data read it from ``../shared/data`` beside the checkout, or from
+``$ALLIANCELAB_DATA_DIR``. Where it is absent they skip with the reason, unless
+``$ALLIANCELAB_REQUIRE_DATA`` is set (``.ci/run`` sets it), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def _data_dir() -> Path:
+    env = os.environ.get("ALLIANCELAB_DATA_DIR")
+    return Path(env) if env else DEFAULT_SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The real data folder; skips (or fails under CI) when it is missing."""
+    path = _data_dir()
+    if not (path / "SOURCES.md").exists() and not any(path.glob("*.csv*")):
+        reason = (
+            f"real data folder not found at {path}; set ALLIANCELAB_DATA_DIR to a folder "
+            "laid out like ../shared/data"
+        )
+        if os.environ.get("ALLIANCELAB_REQUIRE_DATA", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(reason + " (ALLIANCELAB_REQUIRE_DATA is set, so this is a failure)")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def peacesciencer_dir(data_dir: Path) -> Path:
+    """The folder of peacesciencer 1.2.9's own output."""
+    return data_dir / "peacesciencer"

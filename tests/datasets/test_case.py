@@ -1,0 +1,156 @@
+"""Tests of the case schema, the case-file reader and the long table theories see."""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from alliancelab.datasets.case import (
+    FORMAT_VERSION,
+    NEUTRAL,
+    case_features,
+    case_to_dict,
+    load_cases,
+    observed_alignments,
+    parse_case,
+    read_case,
+    write_case,
+)
+from alliancelab.errors import CaseFileError
+
+
+def minimal_document() -> dict[str, Any]:
+    """A small valid case document: two poles, three deciding states."""
+    return {
+        "format": FORMAT_VERSION,
+        "name": "toy",
+        "title": "A toy case",
+        "year": 1955,
+        "outcome": {"rule": "invented for the test"},
+        "poles": [
+            {"id": "A", "ccode": 2, "name": "Pole A", "attributes": {"cinc": 0.3}},
+            {"id": "B", "ccode": 365, "name": "Pole B", "members": [365, 290], "attributes": {"cinc": 0.2}},
+        ],
+        "states": [
+            {
+                "ccode": 200,
+                "name": "S1",
+                "observed": "A",
+                "attributes": {"cinc": 0.05},
+                "toward": {"A": {"capdist_km": 5900.0}, "B": {"capdist_km": 2500.0}},
+            },
+            {
+                "ccode": 210,
+                "name": "S2",
+                "observed": "neutral",
+                "attributes": {"cinc": None},
+                "toward": {"A": {"capdist_km": 5800.0}, "B": {"capdist_km": None}},
+            },
+            {
+                "ccode": 220,
+                "name": "S3",
+                "observed": "B",
+                "attributes": {"cinc": 0.04},
+                "toward": {"A": {"capdist_km": 6000.0}, "B": {"capdist_km": 2400.0}},
+            },
+        ],
+    }
+
+
+def test_parse_builds_options_and_members() -> None:
+    case = parse_case(minimal_document())
+    assert case.options == ("A", "B", NEUTRAL)
+    assert case.pole("B").member_ccodes == (365, 290)
+    assert case.pole("A").member_ccodes == (2,)
+    assert math.isnan(case.states[1].attributes["cinc"])
+
+
+def test_features_have_one_row_per_state_and_option_and_no_outcome() -> None:
+    case = parse_case(minimal_document())
+    features = case_features(case)
+    assert len(features) == 3 * 3
+    assert "observed" not in features.columns
+    neutral = features[features["is_neutral"]]
+    assert neutral["pole_cinc"].isna().all() and neutral["capdist_km"].isna().all()
+    row = features[(features["state"] == 200) & (features["option"] == "B")].iloc[0]
+    assert row["pole_cinc"] == 0.2 and row["capdist_km"] == 2500.0 and row["state_cinc"] == 0.05
+    assert (features["n_options"] == 3).all()
+
+
+def test_observed_alignments_are_separate() -> None:
+    observed = observed_alignments(parse_case(minimal_document()))
+    assert list(observed["observed"]) == ["A", "neutral", "B"]
+
+
+def test_round_trip_through_file(tmp_path: Path) -> None:
+    case = parse_case(minimal_document())
+    path = write_case(case, tmp_path / "toy.yaml", header="generated for a test")
+    assert path.read_text().startswith("# generated for a test")
+    again = read_case(path)
+    assert case_to_dict(again) == case_to_dict(case)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "location", "expected"),
+    [
+        (lambda d: d["states"][1].__setitem__("observed", "NATO"), "states[1].observed", "expected one of"),
+        (lambda d: d.pop("year"), "year", "missing required field"),
+        (lambda d: d.__setitem__("year", "1955"), "year", "expected an integer"),
+        (lambda d: d["states"][0]["attributes"].__setitem__("cinc", "high"), "states[0].attributes.cinc", "number or null"),
+        (lambda d: d["states"][2].__setitem__("ccode", 200), "states[2].ccode", "already listed"),
+        (lambda d: d["states"][0]["toward"].pop("B"), "states[0].toward", "toward pole 'B'"),
+        (lambda d: d["states"][0].__setitem__("ccode", 290), "states[0].ccode", "belongs to a pole"),
+        (lambda d: d["poles"][1].__setitem__("id", "neutral"), "poles[1].id", "reserved"),
+        (lambda d: d.__setitem__("colour", "red"), "colour", "unknown field"),
+        (lambda d: d.__setitem__("format", "v0"), "format", FORMAT_VERSION),
+    ],
+)
+def test_malformed_documents_name_the_field(mutate: Any, location: str, expected: str) -> None:
+    doc = copy.deepcopy(minimal_document())
+    mutate(doc)
+    with pytest.raises(CaseFileError) as info:
+        parse_case(doc, "my_case.yaml")
+    problems = info.value.to_frame()
+    assert (problems["file"] == "my_case.yaml").all()
+    hit = problems[problems["location"] == location]
+    assert not hit.empty, problems
+    assert expected in hit.iloc[0]["message"]
+    assert info.value.exit_code == 2
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    doc = minimal_document()
+    doc["states"][0]["observed"] = "X"
+    doc["states"][1]["observed"] = "Y"
+    with pytest.raises(CaseFileError) as info:
+        parse_case(doc, "f.yaml")
+    assert len(info.value.problems) == 2
+
+
+def test_yaml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("format: alliancelab-case/1\nname: [unclosed\n")
+    with pytest.raises(CaseFileError) as info:
+        read_case(path)
+    message = str(info.value)
+    assert str(path) in message and "line" in message and "column" in message
+
+
+def test_missing_file_lists_builtin_cases(tmp_path: Path) -> None:
+    with pytest.raises(CaseFileError, match="not found"):
+        read_case(tmp_path / "nope.yaml")
+
+
+def test_duplicate_case_names_are_refused(tmp_path: Path) -> None:
+    doc = minimal_document()
+    a = tmp_path / "a.yaml"
+    b = tmp_path / "b.yaml"
+    a.write_text(yaml.safe_dump(doc))
+    b.write_text(yaml.safe_dump(doc))
+    with pytest.raises(CaseFileError, match="unique"):
+        load_cases([a, b])

@@ -1,0 +1,125 @@
+"""End-to-end tests of the command line, run as a separate process like a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from alliancelab.datasets.case import builtin_case_names, builtin_case_path
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m alliancelab ARGS`` and capture its output."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run(
+        [sys.executable, "-m", "alliancelab", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def compare_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("report")
+    return run_cli("compare", "--out", str(out)), out
+
+
+def test_compare_writes_every_file(compare_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    proc, out = compare_run
+    assert proc.returncode == 0, proc.stderr
+    for name in ("scores.csv", "predictions.csv", "report.md", "report.html", "meta.json"):
+        assert (out / name).is_file(), name
+    scores = pd.read_csv(out / "scores.csv")
+    assert list(scores.columns) == ["theory", "case", "n", "accuracy", "log_score", "brier"]
+    assert scores["theory"].nunique() >= 5
+    assert set(scores["case"]) == set(builtin_case_names()) | {"ALL"}
+    assert len(scores) == scores["theory"].nunique() * (len(builtin_case_names()) + 1)
+    assert (scores["log_score"] <= 0).all()
+    assert scores["brier"].between(0, 2).all()
+    predictions = pd.read_csv(out / "predictions.csv")
+    assert list(predictions.columns) == ["case", "state", "option", "theory", "probability", "observed"]
+    sums = predictions.groupby(["case", "state", "theory"])["probability"].sum()
+    assert ((sums - 1).abs() < 1e-5).all()
+    # one observed option per decision and theory
+    assert (predictions.groupby(["case", "state", "theory"])["observed"].sum() == 1).all()
+    html = (out / "report.html").read_text()
+    assert "<svg" in html
+    meta = json.loads((out / "meta.json").read_text())
+    assert "alliancelab compare" in meta["command"]
+    # the summary table is printed
+    assert "log" in proc.stdout.lower()
+
+
+def test_all_n_matches_the_cases(compare_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    proc, out = compare_run
+    scores = pd.read_csv(out / "scores.csv")
+    per_case = scores[scores["case"] != "ALL"].groupby("theory")["n"].sum()
+    overall = scores[scores["case"] == "ALL"].set_index("theory")["n"]
+    pd.testing.assert_series_equal(per_case.sort_index(), overall.sort_index(), check_names=False)
+
+
+def test_cases_list_and_show() -> None:
+    listed = run_cli("cases", "list")
+    assert listed.returncode == 0, listed.stderr
+    for name in builtin_case_names():
+        assert name in listed.stdout
+    shown = run_cli("cases", "show", "cold_war_europe_1955")
+    assert shown.returncode == 0, shown.stderr
+    assert "USSR" in shown.stdout and "Outcome rule" in shown.stdout
+
+
+def test_theories_list() -> None:
+    proc = run_cli("theories", "list")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("balance_of_power", "balance_of_threat", "bandwagoning", "uniform"):
+        assert name in proc.stdout
+
+
+def test_malformed_case_file_exits_2_without_traceback_and_keeps_old_report(tmp_path: Path) -> None:
+    document = yaml.safe_load(builtin_case_path("cold_war_europe_1955").read_text())
+    document["name"] = "broken_case"
+    document["states"][2]["observed"] = "NATO"
+    bad = tmp_path / "broken_case.yaml"
+    bad.write_text(yaml.safe_dump(document, sort_keys=False))
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "scores.csv").write_text("previous report\n")
+    proc = run_cli("compare", "--cases", str(bad), "--out", str(out))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert str(bad) in proc.stderr
+    assert "states[2].observed" in proc.stderr
+    assert "expected one of" in proc.stderr
+    assert (out / "scores.csv").read_text() == "previous report\n"
+
+
+def test_unknown_theory_exits_2() -> None:
+    proc = run_cli("compare", "--theories", "no_such_theory", "--out", "unused")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "balance_of_power" in proc.stderr  # lists valid names
+
+
+def test_user_case_file_runs(tmp_path: Path) -> None:
+    document = yaml.safe_load(builtin_case_path("europe_1914").read_text())
+    document["name"] = "my_1914"
+    path = tmp_path / "my_1914.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    out = tmp_path / "out"
+    proc = run_cli("compare", "--cases", str(path), "--theories", "uniform", "balance_of_power", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    scores = pd.read_csv(out / "scores.csv")
+    assert set(scores["case"]) == {"my_1914", "ALL"}
+    uniform = scores[(scores["theory"] == "uniform") & (scores["case"] == "my_1914")].iloc[0]
+    # uniform over the case's options: log score is -log(number of options) (2 poles + neutral)
+    assert uniform["log_score"] == pytest.approx(-__import__("math").log(3), abs=1e-6)
