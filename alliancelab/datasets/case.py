@@ -656,6 +656,10 @@ def write_case(case: Case, path: str | os.PathLike[str], header: str = "") -> Pa
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(comment + body)
+        # mkstemp creates 0600 files; give the case file the usual permissions under the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
