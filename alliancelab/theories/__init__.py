@@ -1,0 +1,48 @@
+"""Theories of alignment: each maps case features to probabilities over options.
+
+Built-in theories (in report order): :class:`BalanceOfPower` (Waltz 1979),
+:class:`BalanceOfThreat` (Walt 1985, 1987), :class:`Bandwagoning` (Walt 1987; Schweller 1994),
+and the baselines :class:`BaseRate` (climatological share of neutrality) and
+:class:`Uniform`. Third-party theories are found through the ``"alliancelab.theories"``
+entry-point group (see :mod:`alliancelab.theories.registry`) and can be checked with the public
+conformance suite :func:`alliancelab.theories.conformance.check_theory`.
+
+Examples
+--------
+>>> from alliancelab.theories import get_theory
+>>> get_theory("balance_of_power").required_features
+('pole_cinc',)
+"""
+
+from __future__ import annotations
+
+from alliancelab.theories.balance_of_power import BalanceOfPower
+from alliancelab.theories.balance_of_threat import BalanceOfThreat
+from alliancelab.theories.bandwagoning import Bandwagoning
+from alliancelab.theories.base import Theory
+from alliancelab.theories.baselines import BaseRate, Uniform
+from alliancelab.theories.registry import (
+    BUILTIN_THEORIES,
+    ENTRY_POINT_GROUP,
+    PluginFailure,
+    available_theories,
+    builtin_theories,
+    get_theory,
+    validate_theory,
+)
+
+__all__ = [
+    "BUILTIN_THEORIES",
+    "ENTRY_POINT_GROUP",
+    "BalanceOfPower",
+    "BalanceOfThreat",
+    "Bandwagoning",
+    "BaseRate",
+    "PluginFailure",
+    "Theory",
+    "Uniform",
+    "available_theories",
+    "builtin_theories",
+    "get_theory",
+    "validate_theory",
+]

@@ -1,0 +1,674 @@
+"""The public conformance suite every theory, built-in or plugin, should pass.
+
+Modelled on scikit-learn's ``check_estimator``: :func:`check_theory` runs a list of named
+checks, each a function named for the invariant it guards, against feature tables generated
+from the case schema (:mod:`alliancelab.datasets.case`) -- not one hard-coded data shape. A plugin
+author runs it in their own tests::
+
+    from alliancelab.theories.conformance import check_theory
+
+    def test_my_theory_conforms():
+        check_theory(MyTheory())
+
+or runs each check as its own test, to see every failure by name::
+
+    import pytest
+    from alliancelab.theories.conformance import CHECKS, synthetic_features
+
+    @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+    def test_my_theory(check):
+        theory = MyTheory()
+        check(theory, synthetic_features(0, extra_features=theory.required_features))
+
+Every check takes ``(theory, features)`` and raises :class:`ConformanceError` naming the theory,
+the check and what was wrong. Theories that declare ``requires_fit`` are checked both unfitted
+and after :meth:`~alliancelab.theories.base.Theory.fit` on random outcomes.
+
+For property-based tests, :func:`alliancelab.theories.strategies.feature_tables` draws feature
+tables with hypothesis (a test-only dependency, imported only by that module).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alliancelab.datasets.case import (
+    NEUTRAL,
+    PAIR_ATTRIBUTES,
+    STATE_ATTRIBUTES,
+    Case,
+    Pole,
+    StateRecord,
+    case_features,
+    observed_alignments,
+)
+from alliancelab.errors import Problem, TheoryError
+from alliancelab.theories.base import DECISION_KEYS, ROW_KEYS, Theory, decision_ids
+from alliancelab.theories.registry import validate_theory
+
+__all__ = [
+    "CHECKS",
+    "ConformanceError",
+    "check_column_order_invariance",
+    "check_decisions_independent",
+    "check_declares_metadata",
+    "check_describe_is_json",
+    "check_deterministic",
+    "check_does_not_modify_input",
+    "check_does_not_read_outcome",
+    "check_empty_features",
+    "check_fit_contract",
+    "check_immutable",
+    "check_index_preserved",
+    "check_missing_feature_error",
+    "check_probabilities_valid",
+    "check_row_order_invariance",
+    "check_settings_roundtrip",
+    "check_theory",
+    "observed_rows",
+    "split_extra_features",
+    "synthetic_cases",
+    "synthetic_features",
+]
+
+TOLERANCE: float = 1e-9
+"""Allowed deviation of a decision's probabilities from summing to 1."""
+
+_OUTCOME_COLUMNS: tuple[str, ...] = ("observed",)
+"""Column names that would carry the outcome; a theory must neither need nor read them."""
+
+_KEY_COLUMNS: frozenset[str] = frozenset(
+    {"case", "year", "state", "state_name", "option", "option_ccode", "is_neutral", "n_options"}
+)
+
+
+class ConformanceError(TheoryError):
+    """A theory broke its contract; the message names the theory, the check and the fault."""
+
+
+def _fail(theory: Theory, check: str, message: str) -> ConformanceError:
+    return ConformanceError(f"theory {theory.name!r} ({type(theory).__qualname__}) fails {check}: {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic data from the case schema
+
+
+def _rng(seed: np.random.Generator | int | None) -> np.random.Generator:
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def _state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool) -> float:
+    """Draw a plausible value of a state attribute (ranges as in NMC, V-Dem, Polity)."""
+    if attribute == "cinc":
+        # Poles are the great powers; deciding states mostly small. A coarse grid makes ties.
+        if rng.random() < 0.2:
+            return float(rng.choice([0.01, 0.05, 0.1, 0.2]))
+        return float(rng.uniform(0.05, 0.35) if is_pole else rng.uniform(0.0005, 0.08))
+    if attribute in ("milex_share", "milper_share"):
+        return float(rng.uniform(0.05, 0.4) if is_pole else rng.uniform(0.0, 0.05))
+    if attribute in ("milex", "milper", "irst", "pec", "tpop", "upop"):
+        return float(np.round(10 ** rng.uniform(0, 6), 1))
+    if attribute == "major":
+        return float(is_pole or rng.random() < 0.1)
+    if attribute == "polyarchy":
+        return float(rng.uniform(0.0, 1.0))
+    if attribute == "polity2":
+        return float(rng.integers(-10, 11))
+    return float(rng.uniform(0.0, 1.0))
+
+
+def _pair_attribute(rng: np.random.Generator, attribute: str) -> float:
+    """Draw a plausible value of a (state, pole) pair attribute."""
+    if attribute == "capdist_km":
+        return float(rng.uniform(0.0, 15000.0))
+    if attribute == "conttype":
+        return float(rng.choice([0, 0, 0, 1, 1, 2, 3, 4, 5]))
+    if attribute == "recent_disputes":
+        return float(rng.choice([0, 0, 0, 0, 1, 2, 5]))
+    if attribute == "rivalry":
+        return float(rng.random() < 0.2)
+    return float(rng.uniform(0.0, 1.0))
+
+
+def split_extra_features(extra_features: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """Sort feature columns the case schema lacks into state, pole and pair attributes.
+
+    Parameters
+    ----------
+    extra_features
+        Feature columns a theory requires (``required_features``).
+
+    Returns
+    -------
+    state_attributes, pole_attributes, pair_attributes : list of str
+        Attribute names (without the ``state_``/``pole_`` prefix) to add to synthetic cases;
+        names the schema already has, and the key columns, are left out.
+    """
+    state_extra, pole_extra, pair_extra = [], [], []
+    for feature in extra_features:
+        if feature in _KEY_COLUMNS:
+            continue
+        if feature.startswith("state_"):
+            name = feature[len("state_") :]
+            if name not in STATE_ATTRIBUTES:
+                state_extra.append(name)
+        elif feature.startswith("pole_"):
+            name = feature[len("pole_") :]
+            if name not in STATE_ATTRIBUTES:
+                pole_extra.append(name)
+        elif feature not in PAIR_ATTRIBUTES:
+            pair_extra.append(feature)
+    return state_extra, pole_extra, pair_extra
+
+
+def synthetic_cases(
+    seed: np.random.Generator | int | None = 0,
+    n_cases: int = 4,
+    *,
+    max_poles: int = 3,
+    max_states: int = 5,
+    neutral_option: bool | None = None,
+    missing_rate: float = 0.0,
+    extra_features: Sequence[str] = (),
+) -> list[Case]:
+    """Return random but valid cases built from the case schema.
+
+    Every case carries every attribute of :data:`~alliancelab.datasets.case.STATE_ATTRIBUTES`
+    (states and poles) and :data:`~alliancelab.datasets.case.PAIR_ATTRIBUTES` (each state toward
+    each pole), drawn from plausible ranges, and a random observed alignment per state.
+
+    Parameters
+    ----------
+    seed
+        A numpy Generator or a seed.
+    n_cases
+        Number of cases.
+    max_poles, max_states
+        Upper bounds of the number of poles (at least 1) and deciding states (at least 1).
+    neutral_option
+        Whether neutrality is an option; ``None`` draws it per case (mostly True).
+    missing_rate
+        Probability that any one attribute value is missing (NaN).
+    extra_features
+        Feature columns a theory needs beyond the schema (``state_x``, ``pole_x`` or a pair
+        attribute name); they are filled with uniform [0, 1] values.
+
+    Returns
+    -------
+    list of Case
+    """
+    rng = _rng(seed)
+    state_extra, pole_extra, pair_extra = split_extra_features(extra_features)
+
+    def maybe_missing(value: float) -> float:
+        return float("nan") if missing_rate > 0 and rng.random() < missing_rate else value
+
+    def attributes(is_pole: bool, extra: list[str]) -> dict[str, float]:
+        drawn = {a: maybe_missing(_state_attribute(rng, a, is_pole)) for a in STATE_ATTRIBUTES}
+        drawn.update({a: maybe_missing(float(rng.uniform())) for a in extra})
+        return drawn
+
+    cases: list[Case] = []
+    for index in range(n_cases):
+        n_poles = int(rng.integers(1, max_poles + 1))
+        n_states = int(rng.integers(1, max_states + 1))
+        codes = [int(c) for c in rng.choice(np.arange(2, 1000), size=n_poles + n_states, replace=False)]
+        poles = tuple(
+            Pole(id=f"P{j}", ccode=codes[j], name=f"Pole {j}", attributes=attributes(True, pole_extra))
+            for j in range(n_poles)
+        )
+        offers_neutral = bool(rng.random() < 0.8) if neutral_option is None else neutral_option
+        options = [p.id for p in poles] + ([NEUTRAL] if offers_neutral else [])
+        states = tuple(
+            StateRecord(
+                ccode=codes[n_poles + k],
+                name=f"State {k}",
+                attributes=attributes(False, state_extra),
+                toward={
+                    p.id: {a: maybe_missing(_pair_attribute(rng, a)) for a in [*PAIR_ATTRIBUTES, *pair_extra]}
+                    for p in poles
+                },
+                observed=str(rng.choice(options)),
+            )
+            for k in range(n_states)
+        )
+        cases.append(
+            Case(
+                name=f"synthetic_{index}",
+                title=f"Synthetic case {index}",
+                year=int(rng.integers(1816, 2015)),
+                poles=poles,
+                states=states,
+                outcome_rule="drawn at random by alliancelab.theories.conformance",
+                neutral_option=offers_neutral,
+            )
+        )
+    return cases
+
+
+def synthetic_features(
+    seed: np.random.Generator | int | None = 0,
+    n_cases: int = 4,
+    **options: Any,
+) -> pd.DataFrame:
+    """Return the features table of :func:`synthetic_cases` (what a theory sees).
+
+    Parameters
+    ----------
+    seed
+        A numpy Generator or a seed.
+    n_cases
+        Number of cases.
+    **options
+        Passed on to :func:`synthetic_cases` (``max_poles``, ``max_states``,
+        ``neutral_option``, ``missing_rate``, ``extra_features``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As built by :func:`alliancelab.datasets.case.case_features`; no outcome column.
+    """
+    return case_features(synthetic_cases(seed, n_cases, **options))
+
+
+def observed_rows(features: pd.DataFrame, alignments: pd.DataFrame) -> pd.Series:
+    """Return True on the rows whose option the state chose.
+
+    Parameters
+    ----------
+    features
+        A features table.
+    alignments
+        Observed alignments with columns ``case, state, observed`` (as from
+        :func:`alliancelab.datasets.case.observed_alignments`).
+
+    Returns
+    -------
+    pandas.Series
+        Bool, indexed like ``features``, named ``"observed"``.
+    """
+    keys = list(DECISION_KEYS)
+    chosen = features[keys].merge(
+        alignments[[*keys, "observed"]],
+        on=keys,
+        how="left",
+    )
+    matches = chosen["observed"].astype(object).to_numpy() == features["option"].astype(object).to_numpy()
+    return pd.Series(matches, index=features.index, name="observed")
+
+
+def _random_outcomes(features: pd.DataFrame, seed: int = 0) -> pd.Series:
+    """Return one randomly chosen option per decision, as a bool per row."""
+    rng = np.random.default_rng(seed)
+    ids = decision_ids(features)
+    order = rng.permutation(len(features))
+    chosen = np.zeros(len(features), dtype=bool)
+    seen: set[int] = set()
+    for row in order:
+        if ids[row] not in seen:
+            seen.add(int(ids[row]))
+            chosen[row] = True
+    return pd.Series(chosen, index=features.index, name="observed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by the checks
+
+
+def _variants(theory: Theory, features: pd.DataFrame) -> list[tuple[str, Theory]]:
+    """The theory as given and, if it learns parameters, fitted on random outcomes."""
+    variants = [("as given", theory)]
+    if theory.requires_fit:
+        fitted = theory.fit(features, _random_outcomes(features))
+        variants.append(("fitted on random outcomes", fitted))
+    return variants
+
+
+def _predict(theory: Theory, features: pd.DataFrame, check: str) -> pd.Series:
+    try:
+        result = theory.predict(features)
+    except Exception as exc:
+        raise _fail(theory, check, f"predict raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(result, pd.Series):
+        raise _fail(theory, check, f"predict must return a pandas Series, got {type(result).__name__}")
+    return result
+
+
+def _by_row_key(features: pd.DataFrame, probability: pd.Series) -> pd.Series:
+    """Index probabilities by (case, state, option), sorted, for order-free comparison."""
+    keyed = features[list(ROW_KEYS)].astype({"case": str, "option": str}).copy()
+    keyed["probability"] = np.asarray(probability, dtype=float)
+    return keyed.set_index(list(ROW_KEYS))["probability"].sort_index()
+
+
+def _same(a: pd.Series, b: pd.Series) -> bool:
+    return a.index.equals(b.index) and bool(
+        np.allclose(a.to_numpy(), b.to_numpy(), rtol=0.0, atol=TOLERANCE, equal_nan=False)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+def check_declares_metadata(theory: Theory, features: pd.DataFrame) -> None:
+    """The theory declares a valid name, title, references, features and panel signs."""
+    try:
+        validate_theory(theory, source=f"{type(theory).__module__}.{type(theory).__qualname__}")
+    except TheoryError as exc:
+        raise _fail(theory, "check_declares_metadata", str(exc)) from exc
+    if not dataclasses.is_dataclass(theory):
+        raise _fail(theory, "check_declares_metadata", "a theory must be a (frozen) dataclass")
+
+
+def check_probabilities_valid(theory: Theory, features: pd.DataFrame) -> None:
+    """Probabilities are finite, in [0, 1] and sum to 1 within every decision.
+
+    Checked at the theory's own ``error_rate`` and at 0 (the bare prediction), unfitted and,
+    for theories that learn parameters, fitted.
+    """
+    check = "check_probabilities_valid"
+    ids = decision_ids(features)
+    for label, variant in _variants(theory, features):
+        for error_rate in dict.fromkeys((variant.error_rate, 0.0)):
+            candidate = dataclasses.replace(variant, error_rate=error_rate)
+            probability = _predict(candidate, features, check).to_numpy(dtype=float)
+            where = f"({label}, error_rate={error_rate})"
+            if probability.shape != (len(features),):
+                raise _fail(theory, check, f"{where} got {probability.shape} probabilities for {len(features)} rows")
+            if not np.all(np.isfinite(probability)):
+                n_bad = int((~np.isfinite(probability)).sum())
+                raise _fail(theory, check, f"{where} non-finite probabilities in {n_bad} rows")
+            if np.any(probability < -TOLERANCE) or np.any(probability > 1 + TOLERANCE):
+                low, high = probability.min(), probability.max()
+                raise _fail(theory, check, f"{where} probabilities outside [0, 1]: {low}..{high}")
+            totals = np.bincount(ids, weights=probability)
+            if np.any(np.abs(totals - 1.0) > TOLERANCE):
+                worst = int(np.argmax(np.abs(totals - 1.0)))
+                row = int(np.flatnonzero(ids == worst)[0])
+                decision = ", ".join(f"{k} {features[k].iloc[row]!r}" for k in DECISION_KEYS)
+                raise _fail(theory, check, f"{where} probabilities for {decision} sum to {totals[worst]}, not 1")
+
+
+def check_row_order_invariance(theory: Theory, features: pd.DataFrame) -> None:
+    """Shuffling the rows (keeping or resetting the index) leaves every row's probability unchanged."""
+    check = "check_row_order_invariance"
+    rng = np.random.default_rng(12345)
+    for label, variant in _variants(theory, features):
+        expected = _by_row_key(features, _predict(variant, features, check))
+        for reset in (False, True):
+            shuffled = features.iloc[rng.permutation(len(features))]
+            if reset:
+                shuffled = shuffled.reset_index(drop=True)
+            got = _by_row_key(shuffled, _predict(variant, shuffled, check))
+            if not _same(expected, got):
+                raise _fail(
+                    theory,
+                    check,
+                    f"({label}) shuffling the rows{' and resetting the index' if reset else ''} changed "
+                    "the probabilities; compute within decisions (group by case and state), never by position",
+                )
+        if theory.requires_fit:
+            order = rng.permutation(len(features))
+            outcomes = _random_outcomes(features)
+            refit = theory.fit(features.iloc[order], outcomes.iloc[order])
+            got = _by_row_key(features, _predict(refit, features, check))
+            expected_fit = _by_row_key(features, _predict(theory.fit(features, outcomes), features, check))
+            if not _same(expected_fit, got):
+                raise _fail(theory, check, "fitting on shuffled training rows gave different predictions")
+
+
+def check_column_order_invariance(theory: Theory, features: pd.DataFrame) -> None:
+    """Reordering the columns leaves the probabilities unchanged (theories read by name)."""
+    check = "check_column_order_invariance"
+    reordered = features[list(reversed(features.columns))]
+    for label, variant in _variants(theory, features):
+        expected = _predict(variant, features, check).to_numpy(dtype=float)
+        got = _predict(variant, reordered, check).to_numpy(dtype=float)
+        if not np.allclose(expected, got, rtol=0.0, atol=TOLERANCE):
+            raise _fail(
+                theory, check, f"({label}) reordering the columns changed the probabilities; read columns by name"
+            )
+
+
+def check_decisions_independent(theory: Theory, features: pd.DataFrame) -> None:
+    """A decision's probabilities do not depend on the other decisions in the table.
+
+    Predicting each case on its own gives the same probabilities as predicting all cases
+    together (a theory's parameters are learnt by ``fit``, never from the table it predicts).
+    """
+    check = "check_decisions_independent"
+    for label, variant in _variants(theory, features):
+        together = _predict(variant, features, check).to_numpy(dtype=float)
+        for case_name in pd.unique(features["case"]):
+            in_case = (features["case"] == case_name).to_numpy(dtype=bool)
+            alone = _predict(variant, features[in_case], check).to_numpy(dtype=float)
+            if not np.allclose(together[in_case], alone, rtol=0.0, atol=TOLERANCE):
+                raise _fail(
+                    theory,
+                    check,
+                    f"({label}) case {case_name!r} predicted on its own differs from the same case "
+                    "predicted with the others; compute within decisions",
+                )
+
+
+def check_does_not_read_outcome(theory: Theory, features: pd.DataFrame) -> None:
+    """The theory predicts without an outcome column and ignores a decoy one.
+
+    The features a theory sees never carry the observed alignment; a theory that looked for it
+    would fail without it, and one that read a column called ``observed`` when present would
+    change its prediction when a decoy with random choices is added.
+    """
+    check = "check_does_not_read_outcome"
+    present = [c for c in _OUTCOME_COLUMNS if c in features.columns]
+    clean = features.drop(columns=present)
+    for label, variant in _variants(theory, clean):
+        expected = _predict(variant, clean, check).to_numpy(dtype=float)
+        rng = np.random.default_rng(7)
+        for column in _OUTCOME_COLUMNS:
+            decoy = clean.copy()
+            decoy[column] = rng.permutation(clean["option"].astype(object).to_numpy())
+            got = _predict(variant, decoy, check).to_numpy(dtype=float)
+            if not np.allclose(expected, got, rtol=0.0, atol=TOLERANCE):
+                raise _fail(
+                    theory,
+                    check,
+                    f"({label}) adding a column {column!r} changed the prediction; a theory must not read outcomes",
+                )
+
+
+def check_immutable(theory: Theory, features: pd.DataFrame) -> None:
+    """The theory is a frozen dataclass and neither predict nor fit changes it."""
+    check = "check_immutable"
+    fields = dataclasses.fields(theory)
+    for field in fields:
+        try:
+            setattr(theory, field.name, getattr(theory, field.name))
+        except dataclasses.FrozenInstanceError:
+            continue
+        raise _fail(theory, check, f"setting {field.name!r} succeeded; declare the class with @dataclass(frozen=True)")
+    before = dataclasses.replace(theory)
+    _predict(theory, features, check)
+    if theory.requires_fit:
+        theory.fit(features, _random_outcomes(features))
+    if theory != before:
+        raise _fail(theory, check, "predict or fit changed the theory; fit must return a new object")
+
+
+def check_does_not_modify_input(theory: Theory, features: pd.DataFrame) -> None:
+    """Neither predict nor fit changes the features table (or the outcomes) passed in."""
+    check = "check_does_not_modify_input"
+    original = features.copy(deep=True)
+    working = features.copy(deep=True)
+    for _, variant in _variants(theory, working):
+        _predict(variant, working, check)
+    outcomes = _random_outcomes(working)
+    outcomes_before = outcomes.copy()
+    theory.fit(working, outcomes)
+    try:
+        pd.testing.assert_frame_equal(working, original)
+        pd.testing.assert_series_equal(outcomes, outcomes_before)
+    except AssertionError as exc:
+        raise _fail(theory, check, f"the input was modified in place: {exc}") from exc
+
+
+def check_missing_feature_error(theory: Theory, features: pd.DataFrame) -> None:
+    """Dropping any required feature raises a TheoryError that names it."""
+    check = "check_missing_feature_error"
+    for feature in theory.required_features:
+        if feature not in features.columns:
+            raise _fail(
+                theory, check, f"the test features lack the required feature {feature!r}; pass features that have it"
+            )
+        reduced = features.drop(columns=[feature])
+        try:
+            theory.predict(reduced)
+        except TheoryError as exc:
+            if feature not in str(exc):
+                raise _fail(theory, check, f"the error for missing {feature!r} does not name it: {exc}") from exc
+            continue
+        except Exception as exc:
+            raise _fail(
+                theory, check, f"without {feature!r} predict raised {type(exc).__name__} instead of TheoryError: {exc}"
+            ) from exc
+        raise _fail(theory, check, f"predict succeeded without the required feature {feature!r}")
+
+
+def check_settings_roundtrip(theory: Theory, features: pd.DataFrame) -> None:
+    """``settings()`` holds every field, and rebuilding from it gives an equal theory."""
+    check = "check_settings_roundtrip"
+    settings = theory.settings()
+    field_names = {f.name for f in dataclasses.fields(theory)}
+    if set(settings) != field_names:
+        raise _fail(theory, check, f"settings() keys {sorted(settings)} differ from the fields {sorted(field_names)}")
+    try:
+        replaced = dataclasses.replace(theory, **settings)
+        rebuilt = type(theory)(**settings)
+    except Exception as exc:
+        raise _fail(theory, check, f"rebuilding from settings() raised {type(exc).__name__}: {exc}") from exc
+    if replaced != theory or rebuilt != theory:
+        raise _fail(theory, check, "a theory rebuilt from its settings() is not equal to the original")
+    expected = _predict(theory, features, check).to_numpy(dtype=float)
+    got = _predict(rebuilt, features, check).to_numpy(dtype=float)
+    if not np.allclose(expected, got, rtol=0.0, atol=TOLERANCE):
+        raise _fail(theory, check, "a theory rebuilt from its settings() predicts differently")
+
+
+def check_describe_is_json(theory: Theory, features: pd.DataFrame) -> None:
+    """``describe()`` can be written to JSON (reports and result metadata store it)."""
+    check = "check_describe_is_json"
+    try:
+        json.dumps(theory.describe())
+    except (TypeError, ValueError) as exc:
+        raise _fail(
+            theory, check, f"describe() is not JSON-serialisable ({exc}); keep settings to numbers, text and None"
+        ) from exc
+
+
+def check_deterministic(theory: Theory, features: pd.DataFrame) -> None:
+    """Predicting twice gives the same probabilities."""
+    check = "check_deterministic"
+    first = _predict(theory, features, check).to_numpy(dtype=float)
+    second = _predict(theory, features, check).to_numpy(dtype=float)
+    if not np.array_equal(first, second):
+        raise _fail(theory, check, "two calls of predict on the same features gave different probabilities")
+
+
+def check_index_preserved(theory: Theory, features: pd.DataFrame) -> None:
+    """The result is named ``probability`` and indexed like the input, whatever the index."""
+    check = "check_index_preserved"
+    relabelled = features.set_axis([f"row{i}" for i in range(len(features))], axis=0)
+    for table in (features, relabelled):
+        result = _predict(theory, table, check)
+        if not result.index.equals(table.index):
+            raise _fail(theory, check, "the result's index differs from the features' index")
+        if result.name != "probability":
+            raise _fail(theory, check, f"the result must be named 'probability', got {result.name!r}")
+
+
+def check_empty_features(theory: Theory, features: pd.DataFrame) -> None:
+    """An empty features table (with the right columns) gives an empty result."""
+    check = "check_empty_features"
+    result = _predict(theory, features.iloc[:0], check)
+    if len(result) != 0:
+        raise _fail(theory, check, f"expected no probabilities for no rows, got {len(result)}")
+
+
+def check_fit_contract(theory: Theory, features: pd.DataFrame) -> None:
+    """``fit`` returns a theory of the same class and leaves the original unchanged."""
+    check = "check_fit_contract"
+    before = dataclasses.replace(theory)
+    try:
+        fitted = theory.fit(features, _random_outcomes(features))
+    except Exception as exc:
+        raise _fail(theory, check, f"fit raised {type(exc).__name__}: {exc}") from exc
+    if type(fitted) is not type(theory):
+        raise _fail(theory, check, f"fit must return a {type(theory).__qualname__}, got {type(fitted).__qualname__}")
+    if theory != before:
+        raise _fail(theory, check, "fit changed the original theory; return a new object (dataclasses.replace)")
+    if not theory.requires_fit and fitted != theory:
+        raise _fail(theory, check, "a theory that declares requires_fit = False changed when fitted")
+
+
+CHECKS: tuple[Callable[[Theory, pd.DataFrame], None], ...] = (
+    check_declares_metadata,
+    check_probabilities_valid,
+    check_row_order_invariance,
+    check_column_order_invariance,
+    check_decisions_independent,
+    check_does_not_read_outcome,
+    check_immutable,
+    check_does_not_modify_input,
+    check_missing_feature_error,
+    check_settings_roundtrip,
+    check_describe_is_json,
+    check_deterministic,
+    check_index_preserved,
+    check_empty_features,
+    check_fit_contract,
+)
+"""Every conformance check, in the order :func:`check_theory` runs them."""
+
+
+def check_theory(theory: Theory, features: pd.DataFrame | None = None, *, seed: int = 0) -> None:
+    """Run every conformance check on ``theory``; raise one error listing all failures.
+
+    Parameters
+    ----------
+    theory
+        The theory instance to check.
+    features
+        A features table to check on; by default :func:`synthetic_features` with 8 cases
+        (a few values missing), including any non-schema feature the theory requires.
+    seed
+        Seed of the synthetic features.
+
+    Raises
+    ------
+    ConformanceError
+        With one :class:`~alliancelab.errors.Problem` per failed check.
+    """
+    if features is None:
+        features = synthetic_features(
+            seed, n_cases=8, missing_rate=0.05, extra_features=getattr(theory, "required_features", ())
+        )
+    problems: list[Problem] = []
+    source = f"{type(theory).__module__}.{type(theory).__qualname__}"
+    for check in CHECKS:
+        try:
+            # Each check gets its own copy, so a theory that alters its input cannot hide it.
+            check(theory, features.copy(deep=True))
+        except Exception as exc:  # noqa: BLE001 - collect every failure, not only the first
+            problems.append(Problem(source, f"theory {getattr(theory, 'name', '?')!r}", check.__name__, str(exc)))
+    if problems:
+        raise ConformanceError(
+            f"theory {getattr(theory, 'name', '?')!r} fails {len(problems)} of {len(CHECKS)} conformance checks",
+            problems,
+        )
