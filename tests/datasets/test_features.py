@@ -1,0 +1,496 @@
+"""Tests for alliancelab.datasets.features (theory features for the dyad-year panel).
+
+Synthetic tests build a four-state world whose features are worked out by hand in the
+comments. Real-data tests take the ``data_dir`` fixture; their golden numbers come from
+SOURCES.md ("Verified facts"), from the data files read independently here, or from
+peacesciencer 1.2.9's own output.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliancelab.datasets import features as F
+from alliancelab.datasets import geo, loaders
+from alliancelab.datasets.features import (
+    EXPECTED_SIGNS,
+    PANEL_FEATURE_DOCS,
+    FeatureContext,
+    add_theory_features,
+    state_year_frame,
+    threat_matrices,
+)
+from alliancelab.datasets.threat import walt_threat
+
+# --------------------------------------------------------------------------------------------
+# A hand-checkable world: four states, year 2000, every pair sharing a land border, so every
+# distance counts as 0 and projected power is cinc ** x with x = log10(10 - e).
+#
+#   ccode  cinc  milex  milper  -> milex share  milper share  offense
+#   10     0.40    40     20          0.4          0.2          0.30
+#   20     0.10    10     20          0.1          0.2          0.15
+#   30     0.20    30     40          0.3          0.4          0.35
+#   40     0.05    20     20          0.2          0.2          0.20
+#
+# Hostility: a MID between 30 and 20 ongoing in 1995 (inside 1990-1999) and a 30-40 rivalry
+# active in 1999, so intentions are 2 for 30<->20 and 30<->40, else 1. Not counted: a 10-20
+# MID in 1980 and a 20-40 MID in 1989 (before the window), a 10-30 MID in 2000 (the window
+# ends at t-1), and a 10-40 "dispute" with both on side A (not opposite sides).
+# --------------------------------------------------------------------------------------------
+X = math.log10(10 - math.e)
+CINC = {10: 0.40, 20: 0.10, 30: 0.20, 40: 0.05}
+OFFENSE = {10: 0.30, 20: 0.15, 30: 0.35, 40: 0.20}
+POWER = {c: CINC[c] ** X * OFFENSE[c] for c in CINC}  # threat with intentions 1
+CODES = [10, 20, 30, 40]
+TOY_YEAR = 2000
+
+
+def _hostile(c: int, a: int) -> float:
+    return 2.0 if {c, a} in ({30, 20}, {30, 40}) else 1.0
+
+
+def toy_threat(c: int, a: int) -> float:
+    """Threat c poses to a, by hand."""
+    return POWER[c] * _hostile(c, a)
+
+
+def toy_frames(years: tuple[int, ...] = (TOY_YEAR,), land_border: bool = True) -> dict:
+    system = pd.DataFrame(
+        [(c, y) for y in years for c in CODES], columns=["ccode", "year"]
+    )
+    nmc = pd.DataFrame(
+        [
+            (c, y, CINC[c], milex, milper)
+            for y in years
+            for c, milex, milper in [(10, 40, 20), (20, 10, 20), (30, 30, 40), (40, 20, 20)]
+        ],
+        columns=["ccode", "year", "cinc", "milex", "milper"],
+    )
+    capitals = pd.DataFrame(
+        {
+            "ccode": CODES,
+            "statenme": ["A", "B", "C", "D"],
+            "capital": ["a", "b", "c", "d"],
+            "stdate": pd.to_datetime(["1900-01-01"] * 4),
+            "enddate": pd.to_datetime(["2020-12-31"] * 4),
+            "lat": [0.0, 0.0, 0.0, 10.0],
+            "lng": [0.0, 10.0, 20.0, 0.0],
+        }
+    )
+    contiguity = pd.DataFrame(
+        [(a, b, y, 1) for y in years for a in CODES for b in CODES if a != b and land_border],
+        columns=["ccode1", "ccode2", "year", "conttype"],
+    )
+    mid_dyads = pd.DataFrame(
+        {
+            "dispnum": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+            "ccode1": [30, 20, 10, 20, 10, 40, 20, 40, 10, 30],
+            "ccode2": [20, 30, 20, 10, 40, 10, 40, 20, 30, 10],
+            "year": [1995, 1995, 1980, 1980, 1998, 1998, 1989, 1989, 2000, 2000],
+            "sidea1": [1, 0, 1, 0, 1, 1, 1, 0, 1, 0],
+            "sidea2": [0, 1, 0, 1, 1, 1, 0, 1, 0, 1],
+        }
+    )
+    rivalries = pd.DataFrame(
+        {"ccode1": [30], "ccode2": [40], "styear": [1990], "endyear": [2005]}
+    )
+    return dict(
+        system=system, nmc=nmc, capitals=capitals, contiguity=contiguity,
+        mid_dyads=mid_dyads, rivalries=rivalries,
+        contiguity_years=(1816, 2016), dispute_years=(1816, 2014), rivalry_years=(1494, 2010),
+    )
+
+
+def toy_context(**changes: object) -> FeatureContext:
+    frames = toy_frames()
+    frames.update(changes)
+    years = sorted(set(frames["system"]["year"]))
+    return FeatureContext.from_frames(years, **frames)
+
+
+def directed_panel(codes: list[int], years: list[int]) -> pd.DataFrame:
+    rows = [(a, b, y) for y in years for a in codes for b in codes if a != b]
+    return pd.DataFrame(rows, columns=["ccode1", "ccode2", "year"])
+
+
+def row(frame: pd.DataFrame, first: int, second: int, year: int = TOY_YEAR) -> pd.Series:
+    match = frame[(frame.ccode1 == first) & (frame.ccode2 == second) & (frame.year == year)]
+    assert len(match) == 1
+    return match.iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+# docs and signs
+# --------------------------------------------------------------------------------------------
+def test_feature_docs_name_every_added_column() -> None:
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=toy_context())
+    added = [c for c in out.columns if c not in ("ccode1", "ccode2", "year")]
+    assert added == list(PANEL_FEATURE_DOCS)
+
+
+def test_expected_signs_follow_the_brief() -> None:
+    assert EXPECTED_SIGNS["balance_of_power"] == {"leader_third_party": 1, "system_leader2": -1}
+    assert EXPECTED_SIGNS["balance_of_threat"] == {"common_threat": 1, "threat12": -1}
+    assert EXPECTED_SIGNS["bandwagoning"] == {"system_leader2": 1, "cap_share1": -1}
+    for signs in EXPECTED_SIGNS.values():
+        assert set(signs) <= set(PANEL_FEATURE_DOCS)
+
+
+# --------------------------------------------------------------------------------------------
+# the hand-checked world
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def toy_features() -> pd.DataFrame:
+    return add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=toy_context())
+
+
+def test_threat_matches_hand_computation(toy_features: pd.DataFrame) -> None:
+    for a in CODES:
+        for c in CODES:
+            if a != c:
+                got = row(toy_features, a, c)["threat12"]  # what a faces from c
+                assert got == pytest.approx(toy_threat(c, a), rel=1e-12), (a, c)
+
+
+def test_threat21_is_the_reverse_direction(toy_features: pd.DataFrame) -> None:
+    assert row(toy_features, 20, 30)["threat21"] == pytest.approx(toy_threat(20, 30), rel=1e-12)
+    assert row(toy_features, 20, 30)["threat12"] == pytest.approx(toy_threat(30, 20), rel=1e-12)
+
+
+def test_common_threat_picks_the_hostile_state_over_the_stronger_one(
+    toy_features: pd.DataFrame,
+) -> None:
+    # 20 and 40: from 10, min(p10, p10) = p10; from 30, min(2 p30, 2 p30) = 2 p30 > p10.
+    assert 2 * POWER[30] > POWER[10]
+    got = row(toy_features, 20, 40)
+    assert got["common_threat_ccode"] == 30
+    assert got["common_threat"] == pytest.approx(2 * POWER[30], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "third", "value"),
+    [
+        (10, 20, 30, POWER[30]),  # from 30: min(p30, 2 p30); from 40: p40
+        (30, 40, 10, POWER[10]),  # from 10: p10; from 20: p20
+        (10, 30, 20, POWER[20]),  # from 20: p20; from 40: min(p40, 2 p40) = p40 < p20
+        (20, 30, 10, POWER[10]),  # from 10: p10; from 40: min(p40, 2 p40)
+    ],
+)
+def test_common_threat_by_hand(
+    toy_features: pd.DataFrame, first: int, second: int, third: int, value: float
+) -> None:
+    for a, b in [(first, second), (second, first)]:  # symmetric
+        got = row(toy_features, a, b)
+        assert got["common_threat_ccode"] == third
+        assert got["common_threat"] == pytest.approx(value, rel=1e-12)
+
+
+def test_threat_rank_by_hand(toy_features: pd.DataFrame) -> None:
+    # 20 faces 2 p30 (0.175) > p10 (0.136) > p40 (0.015).
+    assert 2 * POWER[30] > POWER[10] > POWER[40]
+    assert row(toy_features, 20, 30)["threat_rank12"] == 1
+    assert row(toy_features, 20, 10)["threat_rank12"] == 2
+    assert row(toy_features, 20, 40)["threat_rank12"] == 3
+
+
+def test_leader_features_by_hand(toy_features: pd.DataFrame) -> None:
+    # 10 has the highest CINC (0.40).
+    assert row(toy_features, 20, 30)["leader_third_party"] == 1
+    assert row(toy_features, 10, 30)["leader_third_party"] == 0
+    assert row(toy_features, 30, 10)["leader_third_party"] == 0
+    assert row(toy_features, 30, 10)["system_leader2"] == 1
+    assert row(toy_features, 30, 10)["system_leader1"] == 0
+    assert (toy_features["leader_cinc"] == 0.40).all()
+
+
+def test_capability_features_by_hand(toy_features: pd.DataFrame) -> None:
+    got = row(toy_features, 10, 20)
+    assert got["cap_share1"] == pytest.approx(0.4 / 0.5, rel=1e-12)
+    assert got["cap_ratio_log"] == pytest.approx(math.log(4.0), rel=1e-12)
+    assert row(toy_features, 40, 30)["cap_share1"] == pytest.approx(0.05 / 0.25, rel=1e-12)
+
+
+def test_state_year_shares_and_leader() -> None:
+    frames = toy_frames()
+    table = F._state_year_table(frames["system"], frames["nmc"], np.array([TOY_YEAR]))
+    assert list(table.columns) == list(F.STATE_YEAR_COLUMNS)
+    np.testing.assert_allclose(table["milex_share"], [0.4, 0.1, 0.3, 0.2])
+    np.testing.assert_allclose(table["milper_share"], [0.2, 0.2, 0.4, 0.2])
+    assert table["cinc_rank"].tolist() == [1.0, 3.0, 2.0, 4.0]
+    assert table["system_leader"].tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_threat_matrices_agree_with_the_panel(toy_features: pd.DataFrame) -> None:
+    year_threats = threat_matrices(TOY_YEAR, toy_context())
+    assert year_threats.ccodes.tolist() == CODES
+    # threat[c, a]: 30 (position 2) toward 20 (position 1) is 2 p30 by hand.
+    assert year_threats.threat[2, 1] == pytest.approx(2 * POWER[30], rel=1e-12)
+    assert np.isnan(np.diag(year_threats.threat)).all()
+    frame = year_threats.to_frame()
+    merged = frame.merge(toy_features, on=["ccode1", "ccode2", "year"], suffixes=("", "_p"))
+    assert len(merged) == 12
+    for name in ["threat12", "threat_rank12", "common_threat", "common_threat_ccode"]:
+        assert (merged[name] == merged[f"{name}_p"]).all(), name
+
+
+def test_capital_distance_used_without_land_border() -> None:
+    # No contiguity: threat uses the great-circle distance between the toy capitals.
+    context = toy_context(contiguity=toy_frames(land_border=False)["contiguity"].iloc[:0])
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=context)
+    km = geo.great_circle_km(0.0, 0.0, 0.0, 20.0)  # capital of 10 to capital of 30
+    expected = walt_threat(0.20, km, 0, 0.3, 0.4, 0, 0)  # what 10 faces from 30
+    assert row(out, 10, 30)["threat12"] == pytest.approx(float(expected), rel=1e-12)
+    # Farther away, less threat than at the border.
+    assert row(out, 10, 30)["threat12"] < toy_threat(30, 10)
+
+
+def test_land_border_makes_distance_zero() -> None:
+    # In the toy world capitals are 1000+ km apart but share borders: exponent log10(10 - e).
+    out = add_theory_features(directed_panel([10, 30], [TOY_YEAR]), context=toy_context())
+    assert row(out, 10, 30)["threat12"] == pytest.approx(0.2**X * 0.35, rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# missing data: NaN, never 0
+# --------------------------------------------------------------------------------------------
+def test_years_outside_rivalry_coverage_have_nan_threat() -> None:
+    context = toy_context(rivalry_years=(1494, 1998))  # t-1 = 1999 not covered
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=context)
+    for name in ["threat12", "threat21", "common_threat", "threat_rank12"]:
+        assert out[name].isna().all(), name
+    assert out["common_threat_ccode"].isna().all()
+    assert out["cap_share1"].notna().all()  # capabilities do not need rivalries
+
+
+def test_years_outside_dispute_coverage_have_nan_threat() -> None:
+    context = toy_context(dispute_years=(2000, 2014))  # window 1990-1999 not covered at all
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=context)
+    assert out["threat12"].isna().all()
+
+
+def test_state_without_military_data_is_left_out_of_common_threat() -> None:
+    frames = toy_frames()
+    nmc = frames["nmc"].copy()
+    nmc.loc[nmc.ccode == 30, ["milex", "milper"]] = np.nan  # offense of 30 unknown
+    context = toy_context(nmc=nmc)
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=context)
+    assert pd.isna(row(out, 20, 30)["threat12"])  # 30's threat is unknown
+    assert not pd.isna(row(out, 30, 20)["threat12"])  # 20's threat to 30 is known
+    # 20 and 40 now share 10 as their greatest known common threat (30 dropped out).
+    assert row(out, 20, 40)["common_threat_ccode"] == 10
+
+
+def test_state_without_capital_gets_nan_threats() -> None:
+    frames = toy_frames(land_border=False)
+    capitals = frames["capitals"][frames["capitals"].ccode != 40]
+    context = toy_context(capitals=capitals, contiguity=frames["contiguity"])
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=context)
+    assert pd.isna(row(out, 40, 10)["threat12"])
+    assert pd.isna(row(out, 10, 40)["threat12"])
+    assert pd.isna(row(out, 10, 40)["common_threat"])  # 40 faces no known threat
+    assert not pd.isna(row(out, 10, 20)["common_threat"])
+
+
+def test_rows_outside_the_system_get_nan() -> None:
+    panel = pd.DataFrame(
+        {"ccode1": [10, 10, 99, 10], "ccode2": [20, 10, 20, 20], "year": [2000, 2000, 2000, 2000]}
+    )
+    panel.loc[3, "ccode2"] = -1  # stands for a missing code after casting
+    out = add_theory_features(panel, context=toy_context())
+    assert not np.isnan(out.loc[0, "threat12"])
+    assert np.isnan(out.loc[1, "threat12"]) and np.isnan(out.loc[1, "common_threat"])
+    assert out.loc[2, ["cap_share1", "threat12", "system_leader1"]].isna().all()
+    assert out.loc[2, "leader_cinc"] == 0.40  # the year's leader is known anyway
+    assert np.isnan(out.loc[3, "cap_share1"])
+
+
+def test_missing_keys_become_nan_rows() -> None:
+    panel = pd.DataFrame(
+        {"ccode1": pd.array([10, pd.NA], dtype="Int64"), "ccode2": [20, 30], "year": [2000, 2000]}
+    )
+    out = add_theory_features(panel, context=toy_context())
+    assert not np.isnan(out.loc[0, "threat12"])
+    assert out.loc[1, ["cap_share1", "threat12", "leader_third_party"]].isna().all()
+
+
+def test_year_missing_from_context_is_an_error() -> None:
+    with pytest.raises(ValueError, match="1999"):
+        add_theory_features(directed_panel(CODES, [1999]), context=toy_context())
+
+
+def test_missing_key_column_is_an_error() -> None:
+    with pytest.raises(ValueError, match="ccode2"):
+        add_theory_features(pd.DataFrame({"ccode1": [10], "year": [2000]}), context=toy_context())
+
+
+def test_empty_panel() -> None:
+    out = add_theory_features(directed_panel([], []), context=toy_context())
+    assert len(out) == 0 and set(PANEL_FEATURE_DOCS) <= set(out.columns)
+
+
+# --------------------------------------------------------------------------------------------
+# invariances
+# --------------------------------------------------------------------------------------------
+def test_row_order_and_direction_do_not_matter(toy_features: pd.DataFrame) -> None:
+    shuffled = directed_panel(CODES, [TOY_YEAR]).sample(frac=1.0, random_state=3)
+    out = add_theory_features(shuffled, context=toy_context())
+    merged = out.merge(toy_features, on=["ccode1", "ccode2", "year"], suffixes=("", "_ref"))
+    for name in PANEL_FEATURE_DOCS:
+        pd.testing.assert_series_equal(
+            merged[name], merged[f"{name}_ref"], check_names=False
+        )
+    undirected = shuffled[shuffled.ccode1 < shuffled.ccode2]
+    out = add_theory_features(undirected, context=toy_context())
+    assert row(out, 20, 40)["common_threat_ccode"] == 30
+
+
+def test_extra_columns_and_index_are_kept() -> None:
+    panel = directed_panel(CODES, [TOY_YEAR]).assign(atop_defense=1)
+    panel.index = panel.index + 100
+    out = add_theory_features(panel, context=toy_context())
+    assert (out.index == panel.index).all()
+    assert (out["atop_defense"] == 1).all()
+
+
+def test_two_step_common_threat_equals_brute_force() -> None:
+    rng = np.random.default_rng(11)
+    for size in [1, 2, 3, 5, 8, 30, 90]:
+        threat = rng.gamma(0.5, 0.01, (size, size))
+        threat[rng.random((size, size)) < 0.1] = np.nan
+        threat[rng.random((size, size)) < 0.05] = 0.0  # exact ties
+        np.fill_diagonal(threat, np.nan)
+        fast, fast_index = F._common_threat(threat)
+        slow, slow_index = F._common_threat_brute_force(threat)
+        np.testing.assert_array_equal(fast, slow)
+        np.testing.assert_array_equal(fast_index, slow_index)
+
+
+def test_threat_rank_ties_share_the_best_rank() -> None:
+    threat = np.array(
+        [[np.nan, 0.5, 0.1], [0.2, np.nan, 0.1], [0.2, np.nan, np.nan]]
+    )  # column 0: 0.2, 0.2 tie; column 2: 0.1, 0.1 tie
+    ranks = F._threat_rank(threat)
+    assert ranks[1, 0] == ranks[2, 0] == 1
+    assert ranks[0, 2] == ranks[1, 2] == 1
+    assert ranks[0, 1] == 1 and np.isnan(ranks[2, 1])
+
+
+# --------------------------------------------------------------------------------------------
+# real data
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_context(data_dir: Path) -> FeatureContext:
+    return FeatureContext.load(range(1946, 1954), data_dir)
+
+
+def test_partition_invariance_on_real_data(real_context: FeatureContext, data_dir: Path) -> None:
+    system = loaders.load_system(data_dir)
+    members = system[system.year.between(1950, 1953)]
+    panel = pd.concat(
+        [directed_panel(sorted(g.ccode), [y]) for y, g in members.groupby("year")],
+        ignore_index=True,
+    )
+    whole = add_theory_features(panel, context=real_context)
+    by_year = pd.concat(
+        [add_theory_features(part, context=real_context) for _, part in panel.groupby("year")]
+    ).sort_index()
+    pd.testing.assert_frame_equal(whole, by_year)
+    assert whole["threat12"].notna().mean() > 0.9
+
+
+def test_system_leaders_match_sources(data_dir: Path) -> None:
+    # SOURCES.md, "Verified facts": USA CINC 0.2844 in 1950 (top); USSR top in 1985 (0.1757);
+    # China passes the USA in 1995 and is ahead in 2000 (0.1622).
+    table = state_year_frame([1950, 1985, 2000], data_dir)
+    leaders = table[table.system_leader == 1].set_index("year")
+    assert leaders.loc[1950, "ccode"] == 2
+    assert leaders.loc[1950, "cinc"] == pytest.approx(0.2844, abs=5e-5)
+    assert leaders.loc[1985, "ccode"] == 365
+    assert leaders.loc[1985, "cinc"] == pytest.approx(0.1757, abs=5e-5)
+    assert leaders.loc[2000, "ccode"] == 710
+    assert leaders.loc[2000, "cinc"] == pytest.approx(0.1622, abs=5e-5)
+    assert (table.groupby("year")["system_leader"].sum() == 1).all()
+
+
+def test_leader_columns_on_real_panel(real_context: FeatureContext) -> None:
+    panel = pd.DataFrame({"ccode1": [2, 200, 200], "ccode2": [365, 2, 220], "year": [1950] * 3})
+    out = add_theory_features(panel, context=real_context)
+    assert out["system_leader1"].tolist() == [1.0, 0.0, 0.0]
+    assert out["system_leader2"].tolist() == [0.0, 1.0, 0.0]
+    assert out["leader_third_party"].tolist() == [0.0, 0.0, 1.0]
+    assert out["leader_cinc"].iloc[0] == pytest.approx(0.2844, abs=5e-5)
+
+
+def test_threat_recomputed_independently_from_the_files(
+    real_context: FeatureContext, data_dir: Path
+) -> None:
+    """What the USA faced from the USSR in 1950, rebuilt from the raw tables with pandas."""
+    year, target, source = 1950, 2, 365
+    members = set(loaders.load_system(data_dir).query("year == @year").ccode)
+    nmc = loaders.load_nmc(data_dir).query("year == @year and ccode in @members")
+    ussr = nmc.set_index("ccode").loc[source]
+    milex_share = ussr.milex / nmc.milex.sum()
+    milper_share = ussr.milper / nmc.milper.sum()
+    capitals = geo.capital_years(loaders.load_capitals(data_dir)).query("year == @year")
+    capitals = capitals.set_index("ccode")
+    km = geo.great_circle_km(
+        capitals.loc[target, "lat"], capitals.loc[target, "lng"],
+        capitals.loc[source, "lat"], capitals.loc[source, "lng"],
+    )
+    contiguity = loaders.load_contiguity(data_dir).query(
+        "year == @year and ccode1 == @target and ccode2 == @source"
+    )
+    land = int((contiguity.conttype == 1).any())
+    mids = loaders.load_mid_dyads(data_dir).query(
+        "ccode1 == @target and ccode2 == @source and sidea1 != sidea2"
+    )
+    recent = mids[(mids.year >= year - 10) & (mids.year <= year - 1)].dispnum.nunique()
+    rivals = loaders.load_rivalries(data_dir)
+    pair = ((rivals.ccode1 == target) & (rivals.ccode2 == source)) | (
+        (rivals.ccode1 == source) & (rivals.ccode2 == target)
+    )
+    rivalry = int((pair & (rivals.styear <= year - 1) & (rivals.endyear >= year - 1)).any())
+    assert rivalry == 1  # Thompson-Dreyer code a US-USSR rivalry from 1945
+    expected = walt_threat(
+        ussr.cinc, km, land, milex_share, milper_share, recent, rivalry
+    )
+    out = add_theory_features(
+        pd.DataFrame({"ccode1": [target], "ccode2": [source], "year": [year]}),
+        context=real_context,
+    )
+    assert out["threat12"].iloc[0] == pytest.approx(float(expected), rel=1e-9)
+
+
+def test_coverage_gaps_on_real_data(data_dir: Path) -> None:
+    # MID 5.0 starts in 1816, so 1816's dispute window is not covered; Thompson-Dreyer ends in
+    # 2010, so 2012 (t-1 = 2011) is not; TSS rivalries run to 2020.
+    panel = pd.DataFrame({"ccode1": [200, 2, 2], "ccode2": [220, 365, 365],
+                          "year": [1816, 2011, 2012]})
+    out = add_theory_features(panel, data_dir)
+    assert np.isnan(out.loc[0, "threat12"]) and not np.isnan(out.loc[0, "cap_share1"])
+    assert not np.isnan(out.loc[1, "threat12"])
+    assert np.isnan(out.loc[2, "threat12"])
+    tss = FeatureContext.load([2012], data_dir, rivalry_source="tss")
+    assert not np.isnan(add_theory_features(panel.iloc[[2]], context=tss)["threat12"].iloc[0])
+
+
+@pytest.mark.slow  # reads peacesciencer's 2.2-million-row output (about 3 s)
+def test_cap_share_matches_peacesciencer(
+    peacesciencer_dir: Path, real_context: FeatureContext
+) -> None:
+    # peacesciencer 1.2.9's add_nmc() output: cinc1, cinc2 for every directed dyad in 1950.
+    ps = pd.read_csv(
+        peacesciencer_dir / "cow_directed_dyad_years_atop_nmc_contiguity.csv.gz",
+        usecols=["ccode1", "ccode2", "year", "cinc1", "cinc2"],
+        engine="pyarrow",
+    )
+    ps = ps[ps.year == 1950].reset_index(drop=True)
+    out = add_theory_features(ps[["ccode1", "ccode2", "year"]], context=real_context)
+    expected = ps.cinc1 / (ps.cinc1 + ps.cinc2)
+    np.testing.assert_allclose(out["cap_share1"], expected, rtol=1e-9)
+    assert len(out) == 75 * 74  # every ordered pair of 1950's 75 members
