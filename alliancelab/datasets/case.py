@@ -65,7 +65,10 @@ PAIR_ATTRIBUTES: dict[str, str] = {
         "number of MIDs (MID 5.0) with the state and the pole on opposite sides, "
         "ongoing in any of the 10 years before the case year"
     ),
-    "rivalry": "1 if a Thompson-Dreyer strategic rivalry between the two is active in the year before",
+    "rivalry": (
+        "1 if a strategic rivalry between the two is active in the year before "
+        "(Thompson, Sakuwa & Suhas 2021)"
+    ),
 }
 
 _TOP_LEVEL_REQUIRED = ("format", "name", "title", "year", "poles", "states", "outcome")

@@ -28,12 +28,14 @@ State and pole, in the case year:
   12/24/150/400 miles, 0 none); where the type changed within the year, the closer one.
 * ``recent_disputes``: distinct MID 5.0 disputes with the state and the pole on opposite sides,
   ongoing in any of the years ``year - 10 .. year - 1`` (directed dyadic dispute-years).
-* ``rivalry``: 1 if a Thompson-Dreyer strategic rivalry between the two is active in
-  ``year - 1``, else 0.
+* ``rivalry``: 1 if a strategic rivalry between the two is active in ``year - 1``, else 0
+  (Thompson, Sakuwa & Suhas 2021, the source of the panel's rivalry columns and of the threat
+  features, read by the same rules: :func:`~alliancelab.datasets.loaders.rivalry_spells`,
+  :func:`~alliancelab.datasets.loaders.rivalry_active`).
 
 A pair attribute is missing (``NaN``) when its data set does not cover the years it needs
-(contiguity after 2016, disputes outside 1816-2014, rivalries after 2010): missing is never
-read as zero.
+(contiguity after 2016, disputes outside 1816-2014, rivalries after 2020, i.e. case years
+after 2021): missing is never read as zero.
 
 Coalition poles (:attr:`PoleSpec.members`): the NMC figures, CINC and the shares are the sums
 of the members' values (missing if any member's is); ``major`` is 1 if any member is a major
@@ -149,7 +151,10 @@ _SIGNIFICANT_DIGITS = 6
 
 #: Registry names of the files every case reads, in the order they are cited.
 _BASE_FILES = ("system", "states", "majors", "nmc7", "democracy_isard", "capitals", "contdird",
-               "mid5_dyads", "td_rivalries")
+               "mid5_dyads", "tss_rivalries")
+
+#: ``load_rivalries(source=)`` of the ``rivalry`` attribute (registry name ``tss_rivalries``).
+_RIVALRY_SOURCE = "tss"
 
 
 class CaseBuildError(InputError):
@@ -1073,9 +1078,9 @@ def _pair_attribute_table(
         & (mids["sidea1"] != mids["sidea2"])
     ]
 
-    rivalries = loaders.load_rivalries(data_dir, source="thompson_dreyer")
-    rivalry_covers = year - 1 <= int(rivalries["endyear"].max())
-    active = rivalries[(rivalries["styear"] <= year - 1) & (rivalries["endyear"] >= year - 1)]
+    rivalries = loaders.rivalry_spells(loaders.load_rivalries(data_dir, source=_RIVALRY_SOURCE))
+    rivalry_covers = year - 1 <= int(rivalries["end"].max())
+    active = rivalries[loaders.rivalry_active(rivalries["start"], rivalries["end"], year - 1)]
     rival_pairs = {frozenset((int(a), int(b))) for a, b in zip(active["ccode1"], active["ccode2"])}
 
     out: dict[int, dict[str, dict[str, float]]] = {}
@@ -1119,10 +1124,10 @@ def _coverage_notes(year: int, data_dir: Path) -> list[str]:
             f"recent_disputes is missing: MID 5.0 does not cover all of "
             f"{year - RECENT_DISPUTE_YEARS}-{year - 1}."
         )
-    rivalries = loaders.load_rivalries(data_dir, source="thompson_dreyer")
-    if year - 1 > int(rivalries["endyear"].max()):
-        last = int(rivalries["endyear"].max())
-        notes.append(f"rivalry is missing: Thompson-Dreyer rivalries end in {last}.")
+    rivalries = loaders.load_rivalries(data_dir, source=_RIVALRY_SOURCE)
+    last = int(rivalries["end"].max())
+    if year - 1 > last:
+        notes.append(f"rivalry is missing: the Thompson-Sakuwa-Suhas rivalries end in {last}.")
     return notes
 
 

@@ -24,7 +24,8 @@ threat12               :func:`~alliancelab.datasets.threat.walt_threat` of ccode
                        ccode1, the threat 1 faces from 2 (Walt 1985, 1987; components in
                        :mod:`alliancelab.datasets.threat`: NMC CINC and military shares,
                        capital distance from peacesciencer's capitals, COW Direct
-                       Contiguity 3.2, MID 5.0 and Thompson-Dreyer rivalries)
+                       Contiguity 3.2, MID 5.0 and the Thompson, Sakuwa & Suhas 2021
+                       strategic rivalries)
 threat21               the threat 2 faces from 1
 common_threat          ``max`` over third states C (not 1 or 2) of
                        ``min(threat C->1, threat C->2)``: the greatest threat both face
@@ -67,9 +68,14 @@ Threat needs every component for year t, so ``threat*``, ``common_threat*`` and
 ``threat_rank12`` are NaN for years whose inputs the sources do not cover: the dispute
 window t-10 .. t-1 must overlap the MID data's years (1816-2014 for MID 5.0, so 1816 itself
 is NaN; a window partly outside counts the disputes the data record), t-1 must lie in the
-rivalry data's years (1494-2010 for Thompson-Dreyer, so 2012 onwards is NaN; pass
-``rivalry_source="tss"`` to :meth:`FeatureContext.load` for rivalries to 2020), and t in
-the contiguity data's years (1816-2016).
+rivalry data's years, and t in the contiguity data's years (1816-2016, so 2017 onwards is
+NaN). Rivalries come from Thompson, Sakuwa & Suhas (2021; 1494-2020), the source of the
+panel's own rivalry columns (``add_strategic_rivalries``); Thompson & Dreyer (2012;
+1494-2010) remain an option, ``rivalry_source="thompson_dreyer"`` in
+:meth:`FeatureContext.load`, with which 2012 onwards is NaN. Either is read by the panel's
+rules: :func:`~alliancelab.datasets.loaders.rivalry_spells` (Austria-Hungary's rivalry years
+from 1919 count for Austria, 305) and a rivalry counts when active in t-1
+(:func:`~alliancelab.datasets.loaders.rivalry_active`).
 
 Speed
 -----
@@ -273,7 +279,8 @@ class FeatureContext:
     rivalries
         ``(r, 2)`` int64 array of rival pairs (lower, higher ccode).
     rivalry_spans
-        ``(r, 2)`` int64 array: first and last year of each rivalry.
+        ``(r, 2)`` int64 array: first and last year of each rivalry spell
+        (:func:`~alliancelab.datasets.loaders.rivalry_spells`).
     contiguity_years, dispute_years, rivalry_years
         First and last year each source covers, or ``None`` for "covers nothing"; years
         outside give NaN threat (see the module docstring).
@@ -310,7 +317,7 @@ class FeatureContext:
         *,
         nmc_version: str = "7.0",
         mid_source: str = "cow5",
-        rivalry_source: str = "thompson_dreyer",
+        rivalry_source: str = "tss",
         miles_per_day: float = MILES_PER_DAY,
         cache: bool = True,
     ) -> FeatureContext:
@@ -324,7 +331,9 @@ class FeatureContext:
             Data directory (see :func:`alliancelab.datasets.paths.resolve_data_dir`).
         nmc_version, mid_source, rivalry_source
             Passed to ``load_nmc(version=)``, ``load_mid_dyads(source=)`` and
-            ``load_rivalries(source=)``.
+            ``load_rivalries(source=)``; the rivalry default ``"tss"`` (Thompson, Sakuwa &
+            Suhas 2021, to 2020) is the source of the panel's rivalry columns too, and
+            ``"thompson_dreyer"`` (to 2010) leaves threat NaN from 2012.
         miles_per_day
             Loss-of-strength speed for the proximity discount.
         cache
@@ -380,7 +389,8 @@ class FeatureContext:
             dispnum, ccode1, ccode2, year and, if present, sidea1, sidea2 and dispongoing
             (``load_mid_dyads``); only rows with the two states on opposite sides count.
         rivalries
-            ccode1, ccode2 and styear/endyear (or start/end) (``load_rivalries``).
+            ccode1, ccode2 and start/end (or styear/endyear) (``load_rivalries``); read
+            through :func:`~alliancelab.datasets.loaders.rivalry_spells`.
         contiguity_years, dispute_years, rivalry_years
             Years each source covers; by default the span of years in the frame (for
             rivalries, earliest start to latest end). An empty frame covers nothing unless
@@ -530,15 +540,16 @@ def _dispute_spans(mid_dyads: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rivalry_spans(rivalries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Rival pairs (lower ccode first) and their first/last years."""
-    start = "styear" if "styear" in rivalries else "start"
-    end = "endyear" if "endyear" in rivalries else "end"
-    if rivalries.empty:
+    """Rival pairs (lower ccode first) and their first/last years, per rivalry spell."""
+    if rivalries.empty:  # covers nothing, whatever its columns
+        return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64)
+    spells = loaders.rivalry_spells(rivalries)
+    if spells.empty:
         return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64)
     pairs = _ordered_pairs(
-        rivalries["ccode1"].to_numpy(dtype=np.int64), rivalries["ccode2"].to_numpy(dtype=np.int64)
+        spells["ccode1"].to_numpy(dtype=np.int64), spells["ccode2"].to_numpy(dtype=np.int64)
     )
-    spans = rivalries[[start, end]].to_numpy(dtype=np.int64)
+    spans = spells[["start", "end"]].to_numpy(dtype=np.int64)
     return pairs, spans
 
 
@@ -654,7 +665,7 @@ def _threat_matrix(context: FeatureContext, states: YearStates) -> np.ndarray:
     rivalry = np.zeros((size, size))
     spans = context.rivalry_spans
     if spans.size:
-        active = (spans[:, 0] <= year - 1) & (spans[:, 1] >= year - 1)
+        active = loaders.rivalry_active(spans[:, 0], spans[:, 1], year - 1)
         first, second = _pair_positions(states.ccodes, context.rivalries[active])
         rivalry[first, second] = 1.0
         rivalry[second, first] = 1.0

@@ -30,6 +30,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -807,19 +808,23 @@ def load_war_dyads(data_dir: DataDir = None, *, cache: bool = True) -> pd.DataFr
 # --------------------------------------------------------------------------------------------
 # threat
 # --------------------------------------------------------------------------------------------
-def load_rivalries(data_dir: DataDir = None, *, source: str = "thompson_dreyer",
+def load_rivalries(data_dir: DataDir = None, *, source: str = "tss",
                    cache: bool = True) -> pd.DataFrame:
     """Strategic rivalries, one row per rivalry, in the makers' column names.
+
+    alliancelab reads rivalries from one source everywhere (panel, theory features, cases):
+    Thompson, Sakuwa & Suhas (2021), the default here. :func:`rivalry_spells` puts either
+    source into the shape those readers use.
 
     Parameters
     ----------
     source
-        ``"thompson_dreyer"``: Thompson & Dreyer (2012), 197 rivalries 1494-2010, columns
-        rivalryno, rivalryname, ccode1, ccode2, styear, endyear, region, type1-type3.
-        ``"tss"``: Thompson, Sakuwa & Suhas (2021), 264 rivalries 1494-2020, columns tssr_id,
-        rivalry, ccode1, ccode2, start, end and the 0/1 flags positional, spatial,
+        ``"tss"`` (default): Thompson, Sakuwa & Suhas (2021), 264 rivalries 1494-2020, columns
+        tssr_id, rivalry, ccode1, ccode2, start, end and the 0/1 flags positional, spatial,
         ideological, interventionary, principal, aprin (the source leaves a flag blank when
         the rivalry is not of that type; the loader writes 0 there).
+        ``"thompson_dreyer"``: Thompson & Dreyer (2012), 197 rivalries 1494-2010, columns
+        rivalryno, rivalryname, ccode1, ccode2, styear, endyear, region, type1-type3.
 
     Returns
     -------
@@ -853,6 +858,99 @@ def load_rivalries(data_dir: DataDir = None, *, source: str = "thompson_dreyer",
         return frame
 
     return _load("tss_rivalries", schema, data_dir, cache, finish)
+
+
+AUSTRIA_HUNGARY_CCODE = 300
+"""COW code of Austria-Hungary, a system member to 1918."""
+
+AUSTRIA_CCODE = 305
+"""COW code of Austria, a system member from 1919."""
+
+AUSTRIA_FROM_YEAR = 1919
+"""First year whose Austria-Hungary rivalry years :func:`rivalry_spells` gives to Austria."""
+
+
+def rivalry_spells(rivalries: pd.DataFrame) -> pd.DataFrame:
+    """Either rivalry source in the one shape every reader of rivalries uses.
+
+    The panel's rivalry columns, the threat features' aggressive-intentions term and the case
+    builder's ``rivalry`` attribute all read rivalries through this function and
+    :func:`rivalry_active`, so they agree on the rules:
+
+    * Thompson & Dreyer's ``styear``/``endyear`` are renamed ``start``/``end`` (the TSS names);
+      every other column is kept.
+    * As peacesciencer's ``add_strategic_rivalries()`` does, the years from 1919 of a rivalry
+      of Austria-Hungary (ccode 300) go to Austria (305): such a rivalry is split into a 300
+      spell to 1918 and a 305 spell from 1919 (in TSS only "Austria (Hungary)-Yugoslavia",
+      1903-1920, runs past 1918).
+
+    Parameters
+    ----------
+    rivalries
+        Output of :func:`load_rivalries` (either source), or a frame with ccode1, ccode2 and
+        start/end or styear/endyear.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per spell, start and end int64, index reset; a split rivalry's spells follow
+        each other in the input's order.
+
+    Raises
+    ------
+    InputError
+        If the frame has neither start/end nor styear/endyear, or no ccode1/ccode2.
+    """
+    frame = rivalries.rename(columns={"styear": "start", "endyear": "end"})
+    missing = [c for c in ("ccode1", "ccode2", "start", "end") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"rivalry_spells(): the rivalries frame has no column(s) {', '.join(missing)}; "
+            "expected load_rivalries() output (ccode1, ccode2 and start/end or styear/endyear)"
+        )
+    frame = frame.reset_index(drop=True)
+    start = frame["start"].to_numpy(np.int64)
+    end = frame["end"].to_numpy(np.int64)
+    with_austria_hungary = ((frame["ccode1"].to_numpy(np.int64) == AUSTRIA_HUNGARY_CCODE)
+                            | (frame["ccode2"].to_numpy(np.int64) == AUSTRIA_HUNGARY_CCODE))
+    goes_to_austria = with_austria_hungary & (end >= AUSTRIA_FROM_YEAR)
+    straddles = goes_to_austria & (start < AUSTRIA_FROM_YEAR)
+    # A rivalry straddling 1918/1919 becomes two adjacent rows: the 300 spell, then the 305 one.
+    source_row = np.repeat(np.arange(len(frame)), 1 + straddles)
+    last_copy = np.append(source_row[1:] != source_row[:-1], True)
+    to_austria = goes_to_austria[source_row] & last_copy
+    to_1918 = straddles[source_row] & ~last_copy
+    spells = frame.iloc[source_row].reset_index(drop=True)
+    spells["start"] = np.where(to_austria, np.maximum(start[source_row], AUSTRIA_FROM_YEAR),
+                               start[source_row])
+    spells["end"] = np.where(to_1918, AUSTRIA_FROM_YEAR - 1, end[source_row])
+    for side in ("ccode1", "ccode2"):
+        codes = spells[side].to_numpy(np.int64)
+        spells[side] = np.where(to_austria & (codes == AUSTRIA_HUNGARY_CCODE), AUSTRIA_CCODE, codes)
+    return spells
+
+
+def rivalry_active(start: Any, end: Any, year: int) -> np.ndarray:
+    """Which rivalry spells are under way in ``year``: ``start <= year <= end``.
+
+    The threat features and the case builder ask about ``year = t - 1`` for a year t; the
+    panel's rivalry columns about t itself, as peacesciencer.
+
+    Parameters
+    ----------
+    start, end
+        First and last years of each spell (:func:`rivalry_spells` columns, or arrays).
+    year
+        The year asked about.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, one entry per spell.
+    """
+    first = np.asarray(start, dtype=np.int64)
+    last = np.asarray(end, dtype=np.int64)
+    return (first <= year) & (last >= year)
 
 
 def load_territorial_threat(data_dir: DataDir = None, *, cache: bool = True) -> pd.DataFrame:
@@ -988,4 +1086,6 @@ __all__ = [
     "load_mid_disputes", "load_mid_dyads", "load_mid_participants", "load_mindist",
     "load_nmc", "load_polity", "load_rivalries", "load_sdp", "load_states", "load_system",
     "load_territorial_threat", "load_unga_ideal_points", "load_war_dyads", "read_table",
+    "AUSTRIA_CCODE", "AUSTRIA_FROM_YEAR", "AUSTRIA_HUNGARY_CCODE", "rivalry_active",
+    "rivalry_spells",
 ]

@@ -1407,24 +1407,22 @@ class _Rivalries:
 
 
 def _compile_rivalries(folder: str, source: str, directed: bool) -> _Rivalries:
-    frame = loaders.load_rivalries(folder, source=source)
+    # The same spells (and Austria-Hungary rule) the threat features and case builder read.
+    frame = loaders.rivalry_spells(loaders.load_rivalries(folder, source=source))
     if source == "tss":
-        id_name, start, end = "tssr_id", "start", "end"
+        id_name = "tssr_id"
         flags = np.stack([frame[f].to_numpy(np.int64) > 0 for f in RIVALRY_FLAGS], axis=1)
     else:
-        id_name, start, end = "rivalryno", "styear", "endyear"
+        id_name = "rivalryno"
         types = frame[["type1", "type2", "type3"]].astype("string").fillna("")
         flags = np.stack([(types == f).any(axis=1).to_numpy() for f in RIVALRY_FLAGS], axis=1)
-    first = np.maximum(frame[start].to_numpy(np.int64), FIRST_YEAR)
-    last = frame[end].to_numpy(np.int64)
+    first = np.maximum(frame["start"].to_numpy(np.int64), FIRST_YEAR)
+    last = frame["end"].to_numpy(np.int64)
     lengths = np.maximum(last - first + 1, 0)
     which = np.repeat(np.arange(len(frame)), lengths)
     year = first[which] + (np.arange(which.size) - np.repeat(np.cumsum(lengths) - lengths, lengths))
     c1 = frame["ccode1"].to_numpy(np.int64)[which]
     c2 = frame["ccode2"].to_numpy(np.int64)[which]
-    # peacesciencer's adjustment: Austria-Hungary's (300) last rivalry years go to Austria (305).
-    c1 = np.where((c1 == 300) & (year >= 1919), 305, c1)
-    c2 = np.where((c2 == 300) & (year >= 1919), 305, c2)
     ident = frame[id_name].to_numpy(np.int64)[which]
     packed = np.zeros(which.size, dtype=np.uint8)
     for bit in range(len(RIVALRY_FLAGS)):

@@ -33,10 +33,11 @@ directional index, ``walt_threat`` (C -> A):
 4. **Aggressive intentions** -- ``1 + d + r``, where ``d`` is the number of militarised
    interstate disputes (MID 5.0; Palmer et al. 2022) in which C and A were on opposite sides
    and the dispute was ongoing in any of the :data:`RECENT_DISPUTE_YEARS` years t-10 .. t-1,
-   and ``r`` is 1 if a Thompson-Dreyer strategic rivalry between C and A was active in year
-   t-1 (Thompson & Dreyer 2012, *Handbook of International Rivalries, 1494-2010*, CQ Press),
-   else 0. It is never below 1, so a state with no record of hostility still threatens in
-   proportion to its power.
+   and ``r`` is 1 if a strategic rivalry between C and A was active in year t-1, else 0. The
+   rivalries are Thompson, Sakuwa & Suhas's (Thompson, William R., Kentaro Sakuwa, and
+   Prashant Hosur Suhas. 2021. *Analyzing Strategic Rivalries in World Politics*. Springer;
+   1494-2020), the source of the dyad-year panel's rivalry columns as well. It is never below
+   1, so a state with no record of hostility still threatens in proportion to its power.
 
 ``walt_threat(C -> A) = projected_power * offensive_capability * aggressive_intentions``.
 It is non-negative, increases in each component, and is missing (NaN) when any input it

@@ -118,8 +118,9 @@ def test_provenance_hashes_match_the_data_files(shipped: dict[str, Case], data_d
     for needed in ("cow_system2016.csv", "cow_nmc_v7.0.csv", "cow_contdird_v3.2.csv",
                    "cow_capitals_peacesciencer.csv", "cow_democracy_isard.csv",
                    "mid_v5.0_directed_dyad_dispute_year_peacesciencer.csv",
-                   "thompson_dreyer_strategic_rivalries.csv", "cow_majors2016.csv"):
+                   "tss_strategic_rivalries.csv", "cow_majors2016.csv"):
         assert needed in files
+    assert "thompson_dreyer_strategic_rivalries.csv" not in files  # one rivalry source: TSS
     war_case = name.startswith("europe_19")
     outcome_file = "cow_interstate_war_v4.0_directed_dyad_year.csv" if war_case else "atop_v5.1_member.csv"
     assert outcome_file in files
@@ -127,6 +128,31 @@ def test_provenance_hashes_match_the_data_files(shipped: dict[str, Case], data_d
         digest = hashlib.sha256((data_dir / source.file).read_bytes()).hexdigest()
         assert source.sha256 == digest, source.file
         assert source.dataset and source.version and source.citation
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_rivalries_match_the_tss_file(shipped: dict[str, Case], data_dir: Path, name: str) -> None:
+    # Read with plain pandas from tss_strategic_rivalries.csv: rivalry is 1 when a rivalry with
+    # the pole (any member) is active in the year before the case year. No case year-1 falls in
+    # 1919-1920, when Austria-Hungary's (300) last rivalry years count for Austria (305).
+    case = shipped[name]
+    raw = pd.read_csv(data_dir / "tss_strategic_rivalries.csv")
+    active = raw[(raw["start"] <= case.year - 1) & (raw["end"] >= case.year - 1)]
+    rivals = {frozenset(pair) for pair in zip(active["ccode1"], active["ccode2"])}
+    for state in case.states:
+        for pole in case.poles:
+            expected = int(any(frozenset((state.ccode, m)) in rivals for m in pole.member_ccodes))
+            assert state.toward[pole.id]["rivalry"] == expected, (state.ccode, pole.id)
+    assert any(attrs["rivalry"] == 1 for s in case.states for attrs in s.toward.values())
+
+
+def test_iran_has_a_rivalry_with_the_usa_in_2004(shipped: dict[str, Case], data_dir: Path) -> None:
+    # tss_strategic_rivalries.csv: tssr_id 185 "Iran-United States", 2-630, 1982-2020 (Thompson
+    # and Dreyer, whose file the cases read before, code no such rivalry).
+    raw = pd.read_csv(data_dir / "tss_strategic_rivalries.csv").set_index("tssr_id")
+    assert tuple(raw.loc[185, ["ccode1", "ccode2", "start", "end"]]) == (2, 630, 1982, 2020)
+    iran = next(s for s in shipped["us_primacy_2004"].states if s.ccode == 630)
+    assert iran.toward["USA"]["rivalry"] == 1
 
 
 @pytest.mark.parametrize("name", BUILTIN)

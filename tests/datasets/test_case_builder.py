@@ -253,9 +253,49 @@ def test_disputes_and_rivalries_match_the_raw_files(data_dir: Path) -> None:
     assert expected > 0  # the Soviet-Yugoslav split of 1948 produced disputes
     yugoslavia = case.states[0]
     assert yugoslavia.toward["USSR"]["recent_disputes"] == expected
-    # Thompson-Dreyer: "Russia-Serbia" rivalry, 1948-1955, active in 1954.
+    # tss_strategic_rivalries.csv: tssr_id 115 "USSR-Yugoslavia", 345-365, 1948-1955, active
+    # in 1954; the file has no Sweden (380) rivalry with the USSR.
     assert yugoslavia.toward["USSR"]["rivalry"] == 1
     assert case.states[1].toward["USSR"]["rivalry"] == 0
+
+
+def test_rivalry_reads_the_tss_file_with_the_panels_austria_rule(data_dir: Path) -> None:
+    # tss_strategic_rivalries.csv: tssr_id 76 "Austria (Hungary)-Yugoslavia", 300-345,
+    # 1903-1920. As in the panel (peacesciencer), its years from 1919 are Austria's (305), so
+    # Austria has a rivalry with Yugoslavia in 1919 and 1920 (case years 1920 and 1921), none
+    # in 1921 (case year 1922).
+    raw = pd.read_csv(data_dir / "tss_strategic_rivalries.csv").set_index("tssr_id")
+    assert (raw.loc[76, "ccode1"], raw.loc[76, "ccode2"], raw.loc[76, "end"]) == (300, 345, 1920)
+    yugoslavia = PoleSpec("Yugoslavia", 345, "Yugoslavia")
+    for year, expected in ((1920, 1), (1921, 1), (1922, 0)):
+        case = build_case("toy", "Toy", year, [yugoslavia], [305], AtopDefenseRule(),
+                          data_dir=data_dir)
+        assert case.states[0].toward["Yugoslavia"]["rivalry"] == expected, year
+        assert "tss_strategic_rivalries.csv" in {s.file for s in case.sources}
+        assert "thompson_dreyer_strategic_rivalries.csv" not in {s.file for s in case.sources}
+
+
+def test_rivalry_is_missing_after_the_rivalry_data_end(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The TSS file ends in 2020 and the other data sets before 2021, so a case year the
+    # rivalries do not cover cannot be built from the real files; cut them at 2002 instead.
+    from alliancelab.datasets import loaders
+
+    real = loaders.load_rivalries
+
+    def ending_2002(*args: object, **kwargs: object) -> pd.DataFrame:
+        frame = real(*args, **kwargs)
+        return frame[frame["end"] <= 2002]
+
+    monkeypatch.setattr(loaders, "load_rivalries", ending_2002)
+    case = build_case("toy", "Toy", 2004, [USA], [20], AtopDefenseRule(), data_dir=data_dir)
+    assert math.isnan(case.states[0].toward["USA"]["rivalry"])
+    assert "rivalry is missing: the Thompson-Sakuwa-Suhas rivalries end in 2002" in case.notes
+    monkeypatch.setattr(loaders, "load_rivalries", real)
+    covered = build_case("toy", "Toy", 2004, [USA], [20], AtopDefenseRule(), data_dir=data_dir)
+    assert covered.states[0].toward["USA"]["rivalry"] == 0
+    assert "rivalry is missing" not in covered.notes
 
 
 def test_dispute_window_is_the_ten_years_before_the_case_year(data_dir: Path) -> None:
@@ -276,13 +316,17 @@ def test_dispute_window_is_the_ten_years_before_the_case_year(data_dir: Path) ->
 
 
 def test_uncovered_years_leave_pair_attributes_missing_not_zero(data_dir: Path) -> None:
-    # 2016: MID 5.0 ends in 2014 and Thompson-Dreyer in 2010, so the windows are not covered.
+    # 2016: MID 5.0 ends in 2014, so the dispute window 2006-2015 is not covered. The TSS
+    # rivalries run to 2020 and tss_strategic_rivalries.csv has no Canada (20) rivalry with
+    # the USA (2), so rivalry is a known 0.
     case = build_case("toy", "Toy", 2016, [USA, PoleSpec("Russia", 365, "Russia")], [20],
                       AtopDefenseRule(), data_dir=data_dir)
     toward = case.states[0].toward["USA"]
-    assert math.isnan(toward["recent_disputes"]) and math.isnan(toward["rivalry"])
+    assert math.isnan(toward["recent_disputes"])
+    assert toward["rivalry"] == 0
     assert toward["conttype"] == 1  # contiguity v3.2 runs to 2016
     assert "recent_disputes is missing" in case.notes
+    assert "rivalry is missing" not in case.notes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -450,12 +450,13 @@ def test_threat_recomputed_independently_from_the_files(
         "ccode1 == @target and ccode2 == @source and sidea1 != sidea2"
     )
     recent = mids[(mids.year >= year - 10) & (mids.year <= year - 1)].dispnum.nunique()
-    rivals = loaders.load_rivalries(data_dir)
+    rivals = pd.read_csv(data_dir / "tss_strategic_rivalries.csv")
     pair = ((rivals.ccode1 == target) & (rivals.ccode2 == source)) | (
         (rivals.ccode1 == source) & (rivals.ccode2 == target)
     )
-    rivalry = int((pair & (rivals.styear <= year - 1) & (rivals.endyear >= year - 1)).any())
-    assert rivalry == 1  # Thompson-Dreyer code a US-USSR rivalry from 1945
+    rivalry = int((pair & (rivals.start <= year - 1) & (rivals.end >= year - 1)).any())
+    # tss_strategic_rivalries.csv: tssr_id 100 "United States-USSR 2", 2-365, 1945-1989.
+    assert rivalry == 1
     expected = walt_threat(
         ussr.cinc, km, land, milex_share, milper_share, recent, rivalry
     )
@@ -467,16 +468,54 @@ def test_threat_recomputed_independently_from_the_files(
 
 
 def test_coverage_gaps_on_real_data(data_dir: Path) -> None:
-    # MID 5.0 starts in 1816, so 1816's dispute window is not covered; Thompson-Dreyer ends in
-    # 2010, so 2012 (t-1 = 2011) is not; TSS rivalries run to 2020.
+    # MID 5.0 starts in 1816, so 1816's dispute window is not covered. The default rivalries,
+    # Thompson, Sakuwa & Suhas (tss_strategic_rivalries.csv), run to 2020, so 2012 (t-1 =
+    # 2011) is covered; Thompson-Dreyer (thompson_dreyer_strategic_rivalries.csv) end in 2010,
+    # so with them 2012 is not.
     panel = pd.DataFrame({"ccode1": [200, 2, 2], "ccode2": [220, 365, 365],
                           "year": [1816, 2011, 2012]})
     out = add_theory_features(panel, data_dir)
     assert np.isnan(out.loc[0, "threat12"]) and not np.isnan(out.loc[0, "cap_share1"])
     assert not np.isnan(out.loc[1, "threat12"])
-    assert np.isnan(out.loc[2, "threat12"])
-    tss = FeatureContext.load([2012], data_dir, rivalry_source="tss")
-    assert not np.isnan(add_theory_features(panel.iloc[[2]], context=tss)["threat12"].iloc[0])
+    assert not np.isnan(out.loc[2, "threat12"])
+    assert FeatureContext.load([2012], data_dir).sources["rivalries"] == "tss"
+    thompson_dreyer = FeatureContext.load([2011, 2012], data_dir, rivalry_source="thompson_dreyer")
+    with_td = add_theory_features(panel.iloc[[1, 2]], context=thompson_dreyer)["threat12"]
+    assert not np.isnan(with_td.iloc[0]) and np.isnan(with_td.iloc[1])
+
+
+def test_threat_rivalry_term_agrees_with_the_panels_rivalry_columns(data_dir: Path) -> None:
+    """The threat features and the panel's rivalry step read one source by the same rules.
+
+    Over every directed dyad of 1920 and 2012, threat with the rivalries exceeds threat without
+    them exactly where the panel's ``ongoingrivalry`` is 1 in t-1 (aggressive intentions
+    ``1 + d + r``). 1920 includes tss_strategic_rivalries.csv tssr_id 76, "Austria
+    (Hungary)-Yugoslavia", 300-345, 1903-1920, whose 1919 year is Austria's (305) by
+    peacesciencer's rule; 2012 lies after Thompson-Dreyer's last year (2010).
+    """
+    from dataclasses import replace
+
+    from alliancelab.datasets import panel as P
+
+    years = [1920, 2012]
+    context = FeatureContext.load(years, data_dir)
+    no_rivalries = replace(context, rivalries=np.empty((0, 2), dtype=np.int64),
+                           rivalry_spans=np.empty((0, 2), dtype=np.int64))
+    dyads = pd.concat([
+        directed_panel(sorted(context.states[year].ccodes.tolist()), [year]) for year in years
+    ], ignore_index=True)
+    with_term = add_theory_features(dyads, context=context)["threat12"].to_numpy()
+    without = add_theory_features(dyads, context=no_rivalries)["threat12"].to_numpy()
+    # The panel's rivalry step on the same dyads, asked about t-1.
+    year_before = P.add_strategic_rivalries(dyads.assign(year=dyads["year"] - 1), data_dir)
+    ongoing = year_before["ongoingrivalry"].to_numpy(dtype=int)
+    known = np.isfinite(without) & (without > 0)
+    assert known.sum() > 0.8 * len(dyads)  # a missing or zero CINC or share leaves the rest out
+    np.testing.assert_array_equal((with_term > without)[known], ongoing[known] == 1)
+    austria_yugoslavia = ((dyads["ccode1"] == 305) & (dyads["ccode2"] == 345)
+                          & (dyads["year"] == 1920)).to_numpy()
+    assert known[austria_yugoslavia].all() and (ongoing[austria_yugoslavia] == 1).all()
+    assert (ongoing[known & (dyads["year"] == 2012).to_numpy()] == 1).any()
 
 
 @pytest.mark.slow  # reads peacesciencer's 2.2-million-row output (about 3 s)

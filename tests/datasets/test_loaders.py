@@ -262,10 +262,53 @@ def test_polity_special_codes(data_dir: Path) -> None:
 
 
 def test_rivalries_and_threat(data_dir: Path) -> None:
-    td = load_rivalries(data_dir, cache=False)
+    td = load_rivalries(data_dir, source="thompson_dreyer", cache=False)
     assert (td["styear"].min(), td["endyear"].max()) == (1494, 2010)
     tss = load_rivalries(data_dir, source="tss", cache=False)
     assert tss["end"].max() == 2020 and set(tss["positional"]) == {0, 1}
+    # the default is Thompson, Sakuwa & Suhas, the source every part of alliancelab reads
+    assert load_rivalries(data_dir, cache=False).equals(tss)
+
+
+def test_rivalry_spells_split_austria_hungary_at_1919() -> None:
+    # Thompson-Dreyer column names; rivalry 1 straddles 1918/1919, rivalry 2 ends before,
+    # rivalry 3 has no Austria-Hungary side.
+    frame = pd.DataFrame({
+        "rivalryno": [1, 2, 3], "ccode1": [300, 255, 2], "ccode2": [345, 300, 365],
+        "styear": [1903, 1740, 1945], "endyear": [1920, 1870, 1989],
+    })
+    spells = loaders.rivalry_spells(frame)
+    assert "styear" not in spells and "endyear" not in spells
+    assert spells[["rivalryno", "ccode1", "ccode2", "start", "end"]].values.tolist() == [
+        [1, 300, 345, 1903, 1918],
+        [1, 305, 345, 1919, 1920],
+        [2, 255, 300, 1740, 1870],
+        [3, 2, 365, 1945, 1989],
+    ]
+    # A rivalry starting after 1918 is wholly Austria's; ccode2 = 300 is handled too.
+    later = loaders.rivalry_spells(pd.DataFrame(
+        {"ccode1": [345], "ccode2": [300], "start": [1925], "end": [1930]}))
+    assert later[["ccode1", "ccode2", "start", "end"]].values.tolist() == [[345, 305, 1925, 1930]]
+    with pytest.raises(InputError, match="start/end or styear/endyear"):
+        loaders.rivalry_spells(pd.DataFrame({"ccode1": [2], "ccode2": [365]}))
+
+
+def test_rivalry_active_counts_first_and_last_years() -> None:
+    start, end = np.array([1945, 2007]), np.array([1989, 2020])
+    assert loaders.rivalry_active(start, end, 1944).tolist() == [False, False]
+    assert loaders.rivalry_active(start, end, 1945).tolist() == [True, False]
+    assert loaders.rivalry_active(start, end, 1989).tolist() == [True, False]
+    assert loaders.rivalry_active(start, end, 2020).tolist() == [False, True]
+
+
+def test_rivalry_spells_of_the_tss_file(data_dir: Path) -> None:
+    # tss_strategic_rivalries.csv: only tssr_id 76, "Austria (Hungary)-Yugoslavia", 300-345,
+    # 1903-1920, runs past 1918 with Austria-Hungary, so one rivalry becomes two spells.
+    spells = loaders.rivalry_spells(load_rivalries(data_dir, source="tss"))
+    assert len(spells) == 264 + 1
+    yugoslavia = spells[spells["tssr_id"] == 76]
+    assert yugoslavia[["ccode1", "start", "end"]].values.tolist() == [[300, 1903, 1918],
+                                                                      [305, 1919, 1920]]
     threat = load_territorial_threat(data_dir, cache=False)
     assert (threat["year"].min(), threat["year"].max()) == (1816, 2010)
     assert threat["m_lterrthreat"].isna().any()
