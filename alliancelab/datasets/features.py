@@ -39,28 +39,13 @@ are. A value is NaN, never 0, where an input is missing: a state outside the sys
 year, a missing CINC, a capital without coordinates, or a year outside a source's coverage
 (see *Coverage*). Third states whose threat is unknown are left out of ``common_threat``.
 
-Expected signs
---------------
-For the outcome "A (ccode1) and B (ccode2) share a defence pact" (ATOP ``atop_defense``):
-
-==================================================== ========================= ======
-theory                                               feature                   sign
-==================================================== ========================= ======
-balance of power (Waltz 1979, *Theory of             leader_third_party        \\+
-International Politics*): states ally against the    system_leader2            \\-
-strongest state, so two non-leaders pair up and
-nobody allies with the leader
-balance of threat (Walt 1987, *The Origins of        common_threat             \\+
-Alliances*): states ally against a shared threat,    threat12                  \\-
-not with the state that threatens them
-bandwagoning (Walt 1987's bandwagon hypothesis;      system_leader2            \\+
-Schweller 1994, "Bandwagoning for Profit",           cap_share1                \\-
-*International Security* 19(1): 72-107): the weaker
-joins the stronger
-==================================================== ========================= ======
-
-:data:`PANEL_FEATURE_DOCS` gives every column a one-line definition and
-:data:`EXPECTED_SIGNS` the table above, so theories can refer to the names.
+Which theory expects which sign
+-------------------------------
+The theories, not this module, say which of these features carry their prediction and with
+what sign (each theory's ``panel_features``, e.g. balance of threat: ``common_threat`` +,
+``threat12`` -); ``alliancelab theories list`` prints them. This module only builds the
+columns, so data and theory stay apart. :data:`PANEL_FEATURE_DOCS` gives every column a
+one-line definition.
 
 Coverage
 --------
@@ -120,13 +105,6 @@ PANEL_FEATURE_DOCS: dict[str, str] = {
 }
 """Every column :func:`add_theory_features` adds, with a one-line definition."""
 
-EXPECTED_SIGNS: dict[str, dict[str, int]] = {
-    "balance_of_power": {"leader_third_party": +1, "system_leader2": -1},
-    "balance_of_threat": {"common_threat": +1, "threat12": -1},
-    "bandwagoning": {"system_leader2": +1, "cap_share1": -1},
-}
-"""Theory -> {panel feature: expected sign} for the outcome "the pair share a defence pact"
-(ATOP ``atop_defense``); see the module docstring for the references."""
 
 STATE_YEAR_COLUMNS: tuple[str, ...] = (
     "ccode", "year", "cinc", "milex", "milper", "milex_share", "milper_share", "cinc_rank",

@@ -57,8 +57,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from alliancelab.theories._columns import neutral_mask, numeric_column
-from alliancelab.theories.base import Theory, group_max, group_sum
+from alliancelab.theories._columns import neutral_mask, numeric_column, poles_with_highest, spread_evenly
+from alliancelab.theories.base import Theory, group_sum
 
 __all__ = ["BalanceOfPower"]
 
@@ -101,16 +101,11 @@ class BalanceOfPower(Theory):
         numpy.ndarray
             One non-negative weight per row.
         """
-        is_neutral = neutral_mask(features)
-        capability = numeric_column(features, "pole_cinc")
-        known_pole = ~is_neutral & np.isfinite(capability)
-        known_capability = np.where(known_pole, capability, np.nan)
-        strongest = known_pole & (known_capability == group_max(known_capability, features))
+        known_pole, strongest = poles_with_highest(numeric_column(features, "pole_cinc"), features)
         weaker = known_pole & ~strongest
-
-        n_known = group_sum(known_pole, features)
-        n_weaker = group_sum(weaker, features)
-        weights = np.where(weaker, 1.0 / np.maximum(n_weaker, 1.0), 0.0)
+        weights = spread_evenly(weaker, features)
         # Only the strongest on offer (one pole, or all tied): no external balancing possible.
-        stays_out = is_neutral & (n_known > 0) & (n_weaker == 0)
+        stays_out = (
+            neutral_mask(features) & (group_sum(known_pole, features) > 0) & (group_sum(weaker, features) == 0)
+        )
         return np.where(stays_out, 1.0, weights)

@@ -84,8 +84,8 @@ import pandas as pd
 
 from alliancelab.datasets.threat import MILES_PER_DAY, walt_threat
 from alliancelab.errors import TheoryError
-from alliancelab.theories._columns import neutral_mask, numeric_column
-from alliancelab.theories.base import Theory, group_max, group_sum
+from alliancelab.theories._columns import neutral_mask, numeric_column, poles_with_highest, spread_evenly
+from alliancelab.theories.base import Theory, group_sum
 
 __all__ = ["BalanceOfThreat"]
 
@@ -199,10 +199,7 @@ class BalanceOfThreat(Theory):
             One non-negative weight per row.
         """
         is_neutral = neutral_mask(features)
-        threat = self.threat(features)
-        known_pole = ~is_neutral & np.isfinite(threat)
-        known_threat = np.where(known_pole, threat, np.nan)
-        most_threatening = known_pole & (known_threat == group_max(known_threat, features))
+        known_pole, most_threatening = poles_with_highest(self.threat(features), features)
 
         conttype = numeric_column(features, "conttype")
         disputes = numeric_column(features, "recent_disputes")
@@ -217,14 +214,12 @@ class BalanceOfThreat(Theory):
         n_known = group_sum(known_pole, features)
         threatened = group_sum(proximate | hostile, features) > 0
         bandwagon_target = most_threatening & proximate & weak
-        n_bandwagon = group_sum(bandwagon_target, features)
         partner = known_pole & ~most_threatening
-        n_partners = group_sum(partner, features)
 
-        balance = np.where(partner, 1.0 / np.maximum(n_partners, 1.0), 0.0)
-        balance = np.where(is_neutral & (n_partners == 0), 1.0, balance)
-        bandwagon = np.where(bandwagon_target, 1.0 / np.maximum(n_bandwagon, 1.0), 0.0)
-        weights = np.where(n_bandwagon > 0, bandwagon, balance)
+        balance = spread_evenly(partner, features)
+        balance = np.where(is_neutral & (group_sum(partner, features) == 0), 1.0, balance)
+        bandwagon = spread_evenly(bandwagon_target, features)
+        weights = np.where(group_sum(bandwagon_target, features) > 0, bandwagon, balance)
         weights = np.where(threatened, weights, is_neutral.astype(float))
         # No pole whose threat is known: no prediction at all.
         return np.where(n_known > 0, weights, 0.0)

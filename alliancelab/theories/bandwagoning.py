@@ -55,8 +55,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from alliancelab.theories._columns import neutral_mask, numeric_column
-from alliancelab.theories.base import Theory, group_max, group_sum
+from alliancelab.theories._columns import numeric_column, poles_with_highest, spread_evenly
+from alliancelab.theories.base import Theory
 
 __all__ = ["Bandwagoning"]
 
@@ -100,10 +100,5 @@ class Bandwagoning(Theory):
         numpy.ndarray
             One non-negative weight per row.
         """
-        is_neutral = neutral_mask(features)
-        capability = numeric_column(features, "pole_cinc")
-        known_pole = ~is_neutral & np.isfinite(capability)
-        known_capability = np.where(known_pole, capability, np.nan)
-        strongest = known_pole & (known_capability == group_max(known_capability, features))
-        n_strongest = group_sum(strongest, features)
-        return np.where(strongest, 1.0 / np.maximum(n_strongest, 1.0), 0.0)
+        _, strongest = poles_with_highest(numeric_column(features, "pole_cinc"), features)
+        return spread_evenly(strongest, features)

@@ -46,7 +46,6 @@ from alliancelab.datasets.case import (
     Pole,
     StateRecord,
     case_features,
-    observed_alignments,
 )
 from alliancelab.errors import Problem, TheoryError
 from alliancelab.theories.base import DECISION_KEYS, ROW_KEYS, Theory, decision_ids

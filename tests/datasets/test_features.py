@@ -18,7 +18,6 @@ import pytest
 from alliancelab.datasets import features as F
 from alliancelab.datasets import geo, loaders
 from alliancelab.datasets.features import (
-    EXPECTED_SIGNS,
     PANEL_FEATURE_DOCS,
     FeatureContext,
     add_theory_features,
@@ -131,14 +130,6 @@ def test_feature_docs_name_every_added_column() -> None:
     out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=toy_context())
     added = [c for c in out.columns if c not in ("ccode1", "ccode2", "year")]
     assert added == list(PANEL_FEATURE_DOCS)
-
-
-def test_expected_signs_follow_the_brief() -> None:
-    assert EXPECTED_SIGNS["balance_of_power"] == {"leader_third_party": 1, "system_leader2": -1}
-    assert EXPECTED_SIGNS["balance_of_threat"] == {"common_threat": 1, "threat12": -1}
-    assert EXPECTED_SIGNS["bandwagoning"] == {"system_leader2": 1, "cap_share1": -1}
-    for signs in EXPECTED_SIGNS.values():
-        assert set(signs) <= set(PANEL_FEATURE_DOCS)
 
 
 # --------------------------------------------------------------------------------------------
