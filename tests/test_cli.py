@@ -123,3 +123,67 @@ def test_user_case_file_runs(tmp_path: Path) -> None:
     uniform = scores[(scores["theory"] == "uniform") & (scores["case"] == "my_1914")].iloc[0]
     # uniform over the case's options: log score is -log(number of options) (2 poles + neutral)
     assert uniform["log_score"] == pytest.approx(-__import__("math").log(3), abs=1e-6)
+
+
+def run_cli_env(*args: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the command line with extra environment variables (e.g. a private cache)."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore", **env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "alliancelab", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_panel_build_writes_every_directed_dyad_year(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "panel.parquet"
+    proc = run_cli_env(
+        "panel", "build", "--years", "1990-1992", "--data-dir", str(data_dir), "--out", str(out),
+        env_extra={"ALLIANCELAB_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    panel = pd.read_parquet(out)
+    # Expected rows straight from the COW membership spells (states2016): every ordered pair of
+    # states that were members on a common day of the year (as peacesciencer's
+    # create_dyadyears does; in 1990 the two Germanies and the two Yemens left as Germany and
+    # Yemen entered, so those pairs never coexisted).
+    spells = pd.read_csv(data_dir / "cow_states2016.csv")
+    spells["start"] = pd.to_datetime(dict(year=spells.styear, month=spells.stmonth, day=spells.stday))
+    spells["end"] = pd.to_datetime(dict(year=spells.endyear, month=spells.endmonth, day=spells.endday))
+    expected = 0
+    for year in (1990, 1991, 1992):
+        first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+        alive = spells[(spells.start <= last) & (spells.end >= first)]
+        lo = alive.start.clip(lower=first).to_numpy()
+        hi = alive.end.clip(upper=last).to_numpy()
+        codes = alive.ccode.to_numpy()
+        overlap = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None]) & (codes[:, None] != codes[None, :])
+        expected += int(overlap.sum())
+    assert len(panel) == expected
+    for column in ("atop_defense", "cinc1", "cinc2", "conttype", "capdist", "common_threat", "threat12"):
+        assert column in panel.columns, column
+
+
+def test_panel_build_refuses_an_unknown_suffix(data_dir: Path, tmp_path: Path) -> None:
+    proc = run_cli_env(
+        "panel", "build", "--years", "1990", "--data-dir", str(data_dir), "--out", str(tmp_path / "p.txt"),
+        env_extra={"ALLIANCELAB_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "p.txt" in proc.stderr
+
+
+def test_data_fetch_from_folder_then_status(data_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"ALLIANCELAB_CACHE_DIR": str(cache)}
+    proc = run_cli_env("data", "fetch", "majors", "--from", str(data_dir), "--no-progress", env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (cache / "cow_majors2016.csv").read_bytes() == (data_dir / "cow_majors2016.csv").read_bytes()
+    status = run_cli_env("data", "status", env_extra=env)
+    assert status.returncode == 0, status.stderr
+    majors_line = next(line for line in status.stdout.splitlines() if line.strip().startswith("majors"))
+    assert "True" in majors_line
+
+
+def test_data_fetch_unknown_name_exits_2(tmp_path: Path) -> None:
+    proc = run_cli_env("data", "fetch", "no_such_dataset", env_extra={"ALLIANCELAB_CACHE_DIR": str(tmp_path)})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "no_such_dataset" in proc.stderr
