@@ -730,7 +730,7 @@ class AtopDefenseRule:
                 option = NEUTRAL
                 text += " Obligations with more than one pole: coded neutral (tie rule)."
             else:
-                option = next(p for p in self.tie_break if p in linked)  # type: ignore[union-attr]
+                option = next(p for p in self.tie_break if p in linked)
                 text += f" Obligations with more than one pole: coded {option} (tie rule precedence)."
             result[ccode] = (option, text)
         return result
@@ -1186,10 +1186,10 @@ def _resolve_states(
 ) -> list[int]:
     pole_members = {m for p in poles for m in p.member_ccodes}
     if isinstance(states, str):
-        chosen = region_members(states, year, data_dir=data_dir, exclude=pole_members)
-        if not chosen:
+        in_region = region_members(states, year, data_dir=data_dir, exclude=pole_members)
+        if not in_region:
             raise CaseBuildError(f"region {states!r} has no system members in {year} besides the poles")
-        return chosen
+        return in_region
     chosen: list[int] = []
     for position, ccode in enumerate(states):
         if isinstance(ccode, bool) or not isinstance(ccode, (int, np.integer)):

@@ -30,7 +30,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ from alliancelab.datasets.validation import (
     COW_MISSING,
     POLITY_SPECIAL,
     Column,
+    ColumnKind,
     Schema,
     validate,
 )
@@ -52,7 +53,7 @@ LOADER_SCHEMA_VERSION = 3
 _MEMO: dict[str, pd.DataFrame] = {}
 """In-process memo of loaded frames, keyed like the Parquet cache."""
 
-DataDir = str | os.PathLike[str] | None
+DataDir: TypeAlias = str | os.PathLike[str] | None
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ def _choice(argument: str, value: str, valid: tuple[str, ...]) -> None:
 
 def _ints(*names: str, missing: tuple[float, ...] = (), nullable: bool = False,
           minimum: float | None = None, maximum: float | None = None) -> tuple[Column, ...]:
-    kind = "Int64" if nullable or missing else "int"
+    kind: ColumnKind = "Int64" if nullable or missing else "int"
     return tuple(Column(n, kind, missing=missing, minimum=minimum, maximum=maximum)
                  for n in names)
 
@@ -197,8 +198,15 @@ def _floats(*names: str, minimum: float | None = None, maximum: float | None = N
                  for n in names)
 
 
-_CCODE = {"minimum": 2, "maximum": 999}
-_FLAG = {"minimum": 0, "maximum": 1}
+class _Bounds(TypedDict):
+    """Inclusive bounds shared by many columns, splatted into :class:`Column` / :func:`_ints`."""
+
+    minimum: float
+    maximum: float
+
+
+_CCODE: _Bounds = {"minimum": 2, "maximum": 999}
+_FLAG: _Bounds = {"minimum": 0, "maximum": 1}
 
 
 # --------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -151,7 +151,7 @@ RIVALRY_FLAGS = ("positional", "spatial", "ideological", "interventionary")
 _ATOP_FLAGS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 _NMC_MEASURES = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 
-Column = np.ndarray | pd.api.extensions.ExtensionArray
+Column: TypeAlias = np.ndarray | pd.api.extensions.ExtensionArray
 """A column a step adds: a numpy array (floats, NaN = missing) or a nullable integer array."""
 
 
@@ -471,7 +471,7 @@ def _date_ordinal(year: int, month: int, day: int) -> int:
 def _false_dyad_years(states: pd.DataFrame, member: np.ndarray,
                       members: list[np.ndarray]) -> np.ndarray:
     """Sorted directed keys of same-year member pairs whose memberships share no day."""
-    full_year = {}
+    full_year: dict[int, tuple[int, int]] = {}
     partial: dict[tuple[int, int], tuple[int, int]] = {}
     for row in states.itertuples(index=False):
         start = _date_ordinal(row.styear, row.stmonth, row.stday)
@@ -1668,7 +1668,7 @@ def _make_context(directed: bool, steps: tuple[str, ...], prd: bool, theory_feat
     folder = str(resolve_data_dir(data_dir).resolve())
     context = _BuildContext(directed, steps, prd, theory_features, folder,
                             _compiled("system", folder, cache=cache))
-    wanted = {
+    wanted: dict[str, tuple[str, dict[str, Any]]] = {
         "atop_alliance": ("atop", {"directed": directed}),
         "nmc": ("nmc", {"version": "7.0"}),
         "contiguity": ("contiguity", {"directed": directed}),

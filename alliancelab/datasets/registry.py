@@ -14,6 +14,7 @@ that the file is derived.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -407,7 +408,7 @@ def get_file(name: str) -> DataFile:
         ) from None
 
 
-def file_path(name: str, data_dir: str | Path | None = None) -> Path:
+def file_path(name: str, data_dir: str | os.PathLike[str] | None = None) -> Path:
     """Return the path of data file ``name`` inside the data directory, checking it exists.
 
     Parameters

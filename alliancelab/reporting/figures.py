@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
@@ -30,11 +30,14 @@ from matplotlib.figure import Figure
 
 from alliancelab.evaluation.results import ALL_CASES, ComparisonResult
 
+if TYPE_CHECKING:  # matplotlib.typing.RcKeyType is newer than our oldest supported matplotlib
+    from matplotlib.typing import RcKeyType
+
 SVG_HASH_SALT = "alliancelab"
 """Prefix of the salt that fixes the ids matplotlib gives SVG elements; the figure name is
 appended so that figures inlined in one HTML page do not share ids."""
 
-STYLE: Mapping[str, object] = {
+STYLE: dict[RcKeyType, object] = {
     "font.family": "DejaVu Sans",
     "font.size": 9.0,
     "axes.titlesize": 10.0,

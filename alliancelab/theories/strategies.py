@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -56,6 +57,18 @@ SEARCHED_ATTRIBUTES: frozenset[str] = frozenset(
     {"cinc", "milex_share", "milper_share", *PAIR_ATTRIBUTES}
 )
 """Attributes hypothesis draws and shrinks; the others come from a seeded generator."""
+
+
+class _CaseOptions(TypedDict, total=False):
+    """Keyword arguments :func:`feature_tables` and :func:`feature_tables_with_outcomes` pass on
+    to :func:`cases`."""
+
+    max_cases: int
+    max_poles: int
+    max_states: int
+    allow_missing: bool
+    neutral_option: bool | None
+    extra_features: Sequence[str]
 
 
 def _mixed(round_values: Sequence[float], low: float, high: float) -> st.SearchStrategy[float]:
@@ -201,7 +214,7 @@ def cases(
     return drawn
 
 
-def feature_tables(**options: object) -> st.SearchStrategy[pd.DataFrame]:
+def feature_tables(**options: Unpack[_CaseOptions]) -> st.SearchStrategy[pd.DataFrame]:
     """Return a strategy for feature tables, as :func:`~alliancelab.datasets.case.case_features` builds them.
 
     Parameters
@@ -215,7 +228,7 @@ def feature_tables(**options: object) -> st.SearchStrategy[pd.DataFrame]:
     hypothesis.strategies.SearchStrategy of pandas.DataFrame
         Tables without any outcome column.
     """
-    return cases(**options).map(case_features)  # type: ignore[arg-type]
+    return cases(**options).map(case_features)
 
 
 def _with_outcomes(drawn: list[Case]) -> tuple[pd.DataFrame, pd.Series]:
@@ -228,7 +241,7 @@ def _with_outcomes(drawn: list[Case]) -> tuple[pd.DataFrame, pd.Series]:
     return features, pd.Series(observed, index=features.index, name="observed", dtype=bool)
 
 
-def feature_tables_with_outcomes(**options: object) -> st.SearchStrategy[tuple[pd.DataFrame, pd.Series]]:
+def feature_tables_with_outcomes(**options: Unpack[_CaseOptions]) -> st.SearchStrategy[tuple[pd.DataFrame, pd.Series]]:
     """Return a strategy for ``(features, observed)``: observed is True on each chosen row.
 
     Parameters
@@ -240,4 +253,4 @@ def feature_tables_with_outcomes(**options: object) -> st.SearchStrategy[tuple[p
     -------
     hypothesis.strategies.SearchStrategy of (pandas.DataFrame, pandas.Series)
     """
-    return cases(**options).map(_with_outcomes)  # type: ignore[arg-type]
+    return cases(**options).map(_with_outcomes)
