@@ -160,6 +160,8 @@ def _cmd_cases_show(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(f"\nOutcome rule: {case.outcome_rule.strip()}")
     print(f"\nStates ({len(case.states)}):")
     print(case.to_frame().drop(columns=["case"]).to_string(index=False))
+    print("\nEach state toward each pole:")
+    print(case.pair_frame().drop(columns=["case"]).to_string(index=False))
     if case.sources:
         print("\nSources:")
         for src in case.sources:

@@ -69,8 +69,10 @@ ATOP_DATA_END = {"5.1": 2018, "4.01": 2016}
 
 # (atopid, ccode1, ccode2, obligation): ccode1 has the obligation in the alliance according to
 # the member-level file, but does not owe it to ccode2 according to ATOP's dyadic coding.
-# Derived from atop_v5.1_member.csv and atop_v5.1_directed_dyad_year.csv.gz with
-# derive_directed_exceptions(); tests/datasets/test_alliances.py re-derives and compares it.
+# Derived from ATOP 5.1 (Leeds et al. 2002): atop_v5.1_member.csv (SHA-256 b13b70c7b07e8316...)
+# and atop_v5.1_directed_dyad_year.csv.gz (SHA-256 e3610cedb7e1cb8e...; full digests in
+# registry.DATA_FILES) with derive_directed_exceptions(); tests/datasets/test_alliances.py
+# re-derives the table from those files and compares it.
 ATOP_DIRECTED_EXCEPTIONS: tuple[tuple[int, int, int, str], ...] = (
     (1100, 200, 220, "defense"), (1100, 230, 200, "defense"), (1100, 230, 220, "defense"),
     (1100, 235, 200, "defense"), (1100, 235, 220, "defense"),

@@ -227,6 +227,15 @@ class Case:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def pair_frame(self) -> pd.DataFrame:
+        """Return one row per (deciding state, pole): state, name, pole, and the pair attributes."""
+        rows = [
+            {"case": self.name, "state": state.ccode, "name": state.name, "pole": pole_id, **attrs}
+            for state in self.states
+            for pole_id, attrs in state.toward.items()
+        ]
+        return pd.DataFrame(rows)
+
 
 # ---------------------------------------------------------------------------------------------
 # Reading and validation

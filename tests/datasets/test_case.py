@@ -82,6 +82,13 @@ def test_features_have_one_row_per_state_and_option_and_no_outcome() -> None:
     assert (features["n_options"] == 3).all()
 
 
+def test_pair_frame_lists_each_state_toward_each_pole() -> None:
+    pairs = parse_case(minimal_document()).pair_frame()
+    assert len(pairs) == 3 * 2
+    row = pairs[(pairs["state"] == 220) & (pairs["pole"] == "B")].iloc[0]
+    assert row["capdist_km"] == 2400.0
+
+
 def test_observed_alignments_are_separate() -> None:
     observed = observed_alignments(parse_case(minimal_document()))
     assert list(observed["observed"]) == ["A", "neutral", "B"]
