@@ -8,12 +8,28 @@ Tests that need the real data read it from ``../shared/data`` beside the checkou
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+# Keep the test run off the user's own cache (parsed files, compiled panel sources): one fresh
+# folder per run, shared by the tests and the command-line processes they start. A cache folder
+# set by the caller is respected (to rerun quickly with a warm cache).
+_OWN_CACHE: str | None = None
+if "ALLIANCELAB_CACHE_DIR" not in os.environ:
+    _OWN_CACHE = tempfile.mkdtemp(prefix="alliancelab-test-cache-")
+    os.environ["ALLIANCELAB_CACHE_DIR"] = _OWN_CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the run's own cache folder."""
+    if _OWN_CACHE is not None:
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
 def _data_dir() -> Path:
