@@ -292,7 +292,11 @@ def _read_disk_cache(key: str) -> Any:
     return None
 
 
-def _write_disk_cache(key: str, value: Any) -> None:
+_DISK_CACHE_KEEP = 3
+"""Compiled copies kept per source kind; older ones (other data folders, older code) go."""
+
+
+def _write_disk_cache(kind: str, key: str, value: Any) -> None:
     import pickle
 
     from alliancelab.datasets.paths import cache_dir
@@ -308,6 +312,11 @@ def _write_disk_cache(key: str, value: Any) -> None:
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
+        # Every code change or new data folder makes new keys: keep the cache from growing.
+        others = [p for p in folder.glob(f"{kind}-*.pkl") if p.stem != key]
+        others.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        for stale in others[_DISK_CACHE_KEEP - 1 :]:
+            stale.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - caching is an optimisation only
         return
 
@@ -331,7 +340,7 @@ def _compiled(kind: str, data_dir: Any, *, cache: bool = True, **options: Any) -
     if found is None:
         found = _COMPILERS[kind](folder, **options)
         if disk_key is not None:
-            _write_disk_cache(disk_key, found)
+            _write_disk_cache(kind, disk_key, found)
     _COMPILED[key] = found
     return found
 

@@ -416,3 +416,16 @@ def test_peace_years_missing_for_rows_outside_the_system(data_dir: Path) -> None
     out = panel.add_peace_years(panel.add_cow_mids(frame, data_dir=data_dir), data_dir=data_dir)
     assert out["cowmidspell"].isna().tolist() == [True, False]
     assert out["cowmidspell"].iloc[1] >= 0
+
+
+def test_disk_cache_keeps_a_few_copies_per_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from alliancelab.datasets import panel as panel_module
+
+    monkeypatch.setenv("ALLIANCELAB_CACHE_DIR", str(tmp_path))
+    for i in range(panel_module._DISK_CACHE_KEEP + 3):
+        panel_module._write_disk_cache("nmc", f"nmc-{i:04d}", {"i": i})
+    panel_module._write_disk_cache("atop", "atop-0000", {"i": 0})
+    kept = sorted(p.name for p in (tmp_path / "panel").glob("nmc-*.pkl"))
+    assert len(kept) == panel_module._DISK_CACHE_KEEP
+    assert f"nmc-{panel_module._DISK_CACHE_KEEP + 2:04d}.pkl" in kept  # the newest survives
+    assert (tmp_path / "panel" / "atop-0000.pkl").is_file()  # other sources untouched
