@@ -130,6 +130,7 @@ def compare(
                 settings=theory.settings(),
                 requires_fit=bool(theory.requires_fit),
                 fitted_settings=fitted_settings[label],
+                statement=theory.statement(),
             )
             for label, theory in labelled.items()
         ),

@@ -77,6 +77,8 @@ class TheoryInfo:
         The name the theory goes by in the result (its ``name``, or the key it was given under).
     name, title
         The theory's identifier and human-readable name.
+    statement
+        Its prediction in one sentence (:meth:`Theory.statement`).
     references
         The published statements it implements.
     settings
@@ -95,6 +97,7 @@ class TheoryInfo:
     settings: Mapping[str, Any]
     requires_fit: bool = False
     fitted_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    statement: str = ""
 
 
 @dataclass(frozen=True)

@@ -511,6 +511,14 @@ def _method_blocks(result: ComparisonResult) -> list[_Block]:
         ),
         _Paragraph(fitting),
         _Paragraph(
+            "From predictions to probabilities: a theory that states a deterministic prediction (the "
+            "balance of power, of threat, bandwagoning) is read as right with probability 1 - error_rate; "
+            "otherwise the state picks an option at random. error_rate is listed with each theory's settings; "
+            "it is a convention fixed before scoring, the same for every theory, not fitted. The log score "
+            "punishes a confident wrong call hard, so a theory can beat chance on accuracy and still lose to it "
+            "on log score."
+        ),
+        _Paragraph(
             "Caveats: with few decisions the normal approximation behind 'two standard errors' is rough, and "
             "the states of one case decide in view of each other rather than independently, so the standard "
             "errors are, if anything, too small. Read a margin under two standard errors as no clear difference."
@@ -573,6 +581,8 @@ def _settings_text(settings: Mapping[str, object]) -> str:
 def _theory_blocks(theory: TheoryInfo, fitting: str) -> list[_Block]:
     heading = theory.label if not theory.title else f"{theory.label}: {theory.title}"
     items = [f"Settings: {_settings_text(theory.settings)}."]
+    if theory.statement:
+        items.insert(0, f"Prediction: {theory.statement}")
     if theory.name != theory.label:
         items.insert(0, f"Theory: {theory.name}.")
     if theory.requires_fit:

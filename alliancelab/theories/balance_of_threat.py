@@ -98,7 +98,8 @@ PROXIMATE_CONTTYPE: int = 4
 
 @dataclass(frozen=True)
 class BalanceOfThreat(Theory):
-    """Walt's balance of threat, with the weak-state bandwagoning exception.
+    """Walt's balance of threat: states align against the most threatening pole (power, proximity,
+    offensive capability, intentions); weak states near it bandwagon; unthreatened states stay out.
 
     See the module docstring for the operationalisation and references.
 

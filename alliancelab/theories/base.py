@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -224,11 +225,26 @@ class Theory(abc.ABC):
         probability = (1.0 - self.error_rate) * favoured + self.error_rate / counts
         return pd.Series(probability, index=features.index, name="probability")
 
+    def statement(self) -> str:
+        """Return the theory's prediction in one sentence: the first paragraph of its class docstring.
+
+        Returns
+        -------
+        str
+            Empty if the class has no docstring of its own.
+        """
+        cls = type(self)
+        doc = inspect.getdoc(cls) or ""
+        if doc.startswith(f"{cls.__name__}("):  # the signature dataclasses write for undocumented classes
+            return ""
+        return " ".join(doc.split("\n\n", 1)[0].split())
+
     def describe(self) -> dict[str, Any]:
-        """Return name, title, references, required features, panel features and settings."""
+        """Return name, title, statement, references, required and panel features, and settings."""
         return {
             "name": self.name,
             "title": self.title,
+            "statement": self.statement(),
             "references": list(self.references),
             "required_features": list(self.required_features),
             "panel_features": dict(self.panel_features),

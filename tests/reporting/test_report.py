@@ -360,3 +360,24 @@ def test_a_zero_probability_on_what_happened_is_reported_not_crashed_on(cases: l
     scores = pd.read_csv(tmp_path / "out" / "scores.csv")
     assert np.isneginf(scores.query("theory == 'favour_a' and case == 'ALL'")["log_score"]).all()
     assert "gave probability 0" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_report_states_each_documented_theory_prediction(cases: list[Case], tmp_path: Path) -> None:
+    @dataclass(frozen=True)
+    class Documented(Theory):
+        """Everyone joins the first pole listed.
+
+        More detail that the report leaves out.
+        """
+
+        name: ClassVar[str] = "documented"
+
+        def option_weights(self, features: pd.DataFrame) -> np.ndarray:
+            return (features["option"] == "A").to_numpy(dtype=float)
+
+    assert Documented().statement() == "Everyone joins the first pole listed."
+    assert Uniform().statement() == ""  # undocumented: no invented statement
+    paths = write_report(compare([Documented(), Uniform()], cases), tmp_path / "out", command=COMMAND)
+    markdown = paths["report.md"].read_text()
+    assert "Prediction: Everyone joins the first pole listed." in markdown
+    assert "More detail" not in markdown
