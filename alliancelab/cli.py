@@ -29,7 +29,6 @@ from pathlib import Path
 from alliancelab.errors import InputError
 
 EXIT_OK = 0
-EXIT_INPUT_ERROR = 2
 
 
 def _years(text: str) -> tuple[int, int]:

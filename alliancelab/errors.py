@@ -14,8 +14,6 @@ of them, so a user fixes a file in one pass (cf. pandera's lazy validation).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 import pandas as pd
 
 
@@ -89,8 +87,3 @@ class CaseFileError(InputError):
 
 class TheoryError(InputError):
     """A theory (built-in or plugin) is misdeclared or failed while predicting."""
-
-
-def display_path(path: str | Path) -> str:
-    """Return ``path`` as a string for messages."""
-    return str(path)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from alliancelab.datasets.paths import CACHE_DIR_ENV, DATA_DIR_ENV, REQUIRE_DATA_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
@@ -21,9 +23,9 @@ DEFAULT_SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 # folder per run, shared by the tests and the command-line processes they start. A cache folder
 # set by the caller is respected (to rerun quickly with a warm cache).
 _OWN_CACHE: str | None = None
-if "ALLIANCELAB_CACHE_DIR" not in os.environ:
+if CACHE_DIR_ENV not in os.environ:
     _OWN_CACHE = tempfile.mkdtemp(prefix="alliancelab-test-cache-")
-    os.environ["ALLIANCELAB_CACHE_DIR"] = _OWN_CACHE
+    os.environ[CACHE_DIR_ENV] = _OWN_CACHE
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -33,7 +35,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def _data_dir() -> Path:
-    env = os.environ.get("ALLIANCELAB_DATA_DIR")
+    env = os.environ.get(DATA_DIR_ENV)
     return Path(env) if env else DEFAULT_SHARED_DATA
 
 
@@ -46,8 +48,8 @@ def data_dir() -> Path:
             f"real data folder not found at {path}; set ALLIANCELAB_DATA_DIR to a folder "
             "laid out like ../shared/data"
         )
-        if os.environ.get("ALLIANCELAB_REQUIRE_DATA", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(reason + " (ALLIANCELAB_REQUIRE_DATA is set, so this is a failure)")
+        if os.environ.get(REQUIRE_DATA_ENV, "").lower() in {"1", "true", "yes"}:
+            pytest.fail(reason + f" ({REQUIRE_DATA_ENV} is set, so this is a failure)")
         pytest.skip(reason)
     return path
 

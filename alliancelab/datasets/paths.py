@@ -22,6 +22,9 @@ import platformdirs
 DATA_DIR_ENV = "ALLIANCELAB_DATA_DIR"
 """Environment variable naming a data directory."""
 
+CACHE_DIR_ENV = "ALLIANCELAB_CACHE_DIR"
+"""Environment variable naming the cache folder (overrides the per-user default)."""
+
 REQUIRE_DATA_ENV = "ALLIANCELAB_REQUIRE_DATA"
 """When set to a true value, tests fail instead of skipping if the data directory is absent."""
 
@@ -34,7 +37,7 @@ def cache_dir() -> Path:
     pathlib.Path
         ``<user cache>/alliancelab/data``; not created by this call.
     """
-    override = os.environ.get("ALLIANCELAB_CACHE_DIR")
+    override = os.environ.get(CACHE_DIR_ENV)
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_cache_dir("alliancelab")) / "data"

@@ -34,9 +34,6 @@ COW_MISSING: tuple[float, ...] = (-9,)
 POLITY_SPECIAL: tuple[float, ...] = (-66, -77, -88)
 """Polity's special codes: -66 foreign interruption, -77 interregnum, -88 transition."""
 
-ALL_MISSING_CODES: tuple[float, ...] = (-9, -66, -77, -88)
-"""Every numeric missing-value code used by the files alliancelab reads."""
-
 MAX_PROBLEMS_PER_CHECK = 200
 """Stop listing cells after this many failures of one check in one column (the count is kept)."""
 

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
-from alliancelab.evaluation.results import ALL_CASES, ComparisonResult
+from alliancelab.evaluation.results import ALL_CASES, CaseInfo, ComparisonResult
 
 if TYPE_CHECKING:  # matplotlib.typing.RcKeyType is newer than our oldest supported matplotlib
     from matplotlib.typing import RcKeyType
@@ -156,6 +157,12 @@ def case_figure(result: ComparisonResult, case: str) -> Figure:
     return state_grid_figure(result, case) if n_states <= GRID_MAX_STATES else confusion_figure(result, case)
 
 
+def _case_slice(result: ComparisonResult, case: str) -> tuple[CaseInfo, pd.DataFrame, list[str]]:
+    """The case's meta data, its rows of ``result.decisions``, and the theory labels in order."""
+    info = {c.name: c for c in result.meta.cases}[case]
+    return info, result.decisions[result.decisions["case"] == case], list(result.theory_labels)
+
+
 def state_grid_figure(result: ComparisonResult, case: str) -> Figure:
     """Grid of the probability each theory gave to each state's observed alignment.
 
@@ -176,9 +183,7 @@ def state_grid_figure(result: ComparisonResult, case: str) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    info = {c.name: c for c in result.meta.cases}[case]
-    decisions = result.decisions[result.decisions["case"] == case]
-    labels = list(result.theory_labels)
+    info, decisions, labels = _case_slice(result, case)
     states = decisions.drop_duplicates("state")[["state", "state_name", "observed_option"]]
     option_rank = {option: i for i, option in enumerate(info.options)}
     states = states.assign(_order=states["observed_option"].map(option_rank)).sort_values("_order", kind="stable")
@@ -253,9 +258,7 @@ def confusion_figure(result: ComparisonResult, case: str) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    info = {c.name: c for c in result.meta.cases}[case]
-    decisions = result.decisions[result.decisions["case"] == case]
-    labels = list(result.theory_labels)
+    info, decisions, labels = _case_slice(result, case)
     options = list(info.options)
     index = {option: i for i, option in enumerate(options)}
     k = len(options)

@@ -423,7 +423,8 @@ def test_threat_recomputed_independently_from_the_files(
     """What the USA faced from the USSR in 1950, rebuilt from the raw tables with pandas."""
     year, target, source = 1950, 2, 365
     members = set(loaders.load_system(data_dir).query("year == @year").ccode)
-    nmc = loaders.load_nmc(data_dir).query("year == @year and ccode in @members")
+    nmc = loaders.load_nmc(data_dir)
+    nmc = nmc[(nmc.year == year) & nmc.ccode.isin(members)]
     ussr = nmc.set_index("ccode").loc[source]
     milex_share = ussr.milex / nmc.milex.sum()
     milper_share = ussr.milper / nmc.milper.sum()
