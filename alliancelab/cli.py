@@ -2,9 +2,14 @@
 
 Commands
 --------
-``alliancelab compare [--cases NAME|FILE ...] [--theories NAME ...] [--out DIR]``
-    Score theories on cases and write a fit report (default: every built-in case and theory,
-    into ``reports/latest``).
+``alliancelab compare [--cases NAME|FILE ...] [--theories NAME ...] [--link NAME] [--set T.S=V ...] [--out DIR]``
+    Score theories on cases out of sample and write a fit report (default: every built-in case
+    and theory, the two-stage link, into ``reports/latest``).
+``alliancelab sensitivity --vary THEORY.SETTING=V1,V2,... [--cases ...] [--theories ...] [--out DIR]``
+    Score every theory once per value of a setting; write ``sensitivity.csv`` and a figure.
+``alliancelab simulate --truth THEORY ... --decisions N ... --noise E --reps R --out DIR``
+    Check the checker: how often the true theory of synthetic outcomes ranks first
+    (``power.csv`` and a figure).
 ``alliancelab cases list`` / ``alliancelab cases show NAME|FILE``
     The built-in cases; one case in detail (also validates a user's case file).
 ``alliancelab theories list``
@@ -21,12 +26,17 @@ naming the file, the place and the fix, without a traceback, and exits with code
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alliancelab.errors import InputError
+
+if TYPE_CHECKING:
+    from alliancelab.theories.base import Theory
 
 EXIT_OK = 0
 
@@ -48,6 +58,48 @@ def _years(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _positive(text: str) -> int:
+    """Parse a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    """Parse a whole number >= 0."""
+    return 0 if text.strip() == "0" else _positive(text)
+
+
+def _probability(text: str) -> float:
+    """Parse a number between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value}")
+    return value
+
+
+def _default_processes() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _add_comparison_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command that runs a comparison shares."""
+    parser.add_argument("--cases", nargs="+", metavar="NAME|FILE", help="built-in case names or case files (default: all built-in)")
+    parser.add_argument("--theories", nargs="+", metavar="NAME", help="theory names (default: all available)")
+    parser.add_argument("--link", default="two-stage", metavar="NAME", help="how verdicts become probabilities: two-stage (default), fixed, error, clogit")
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="THEORY.SETTING=VALUE", help="set a theory setting (repeatable), e.g. balance_of_power.power=milex")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default: 0)")
+    parser.add_argument("--processes", type=_positive, default=1, metavar="P", help="local processes for resampling (default: 1)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every command."""
     parser = argparse.ArgumentParser(
@@ -60,11 +112,32 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     compare = commands.add_parser("compare", help="score theories on cases and write a fit report")
-    compare.add_argument("--cases", nargs="+", metavar="NAME|FILE", help="built-in case names or case files (default: all built-in)")
-    compare.add_argument("--theories", nargs="+", metavar="NAME", help="theory names (default: all available)")
+    _add_comparison_options(compare)
     compare.add_argument("--out", type=Path, default=Path("reports/latest"), help="output folder (default: reports/latest)")
-    compare.add_argument("--seed", type=int, default=0, help="seed recorded in meta.json (default: 0)")
+    compare.add_argument(
+        "--bootstrap-reps", type=_non_negative, default=1000, metavar="N", help="case-clustered bootstrap replicates (default: 1000)"
+    )
     compare.set_defaults(handler=_cmd_compare)
+
+    sensitivity = commands.add_parser("sensitivity", help="score every theory once per value of a theory setting")
+    _add_comparison_options(sensitivity)
+    sensitivity.add_argument(
+        "--vary", action="append", required=True, metavar="THEORY.SETTING=V1,V2,...", help="a setting and its values (repeatable)"
+    )
+    sensitivity.add_argument("--out", type=Path, default=Path("sensitivity"), help="output folder (default: sensitivity/)")
+    sensitivity.set_defaults(handler=_cmd_sensitivity)
+
+    simulate = commands.add_parser("simulate", help="how often the harness finds the true theory of synthetic outcomes")
+    simulate.add_argument("--truth", nargs="+", default=["balance_of_power", "balance_of_threat", "bandwagoning"], metavar="THEORY", help="the true theories (default: the three core theories)")
+    simulate.add_argument("--decisions", nargs="+", type=_positive, default=[50, 100, 250], metavar="N", help="decisions per replication (default: 50 100 250)")
+    simulate.add_argument("--noise", type=_probability, default=0.3, metavar="E", help="share of decisions drawn at random (default: 0.3)")
+    simulate.add_argument("--reps", type=_positive, default=200, metavar="R", help="replications per cell (default: 200)")
+    simulate.add_argument("--link", default="two-stage", metavar="NAME", help="link of every comparison (default: two-stage)")
+    simulate.add_argument("--seed", type=int, default=0, help="seed of everything (default: 0)")
+    simulate.add_argument("--processes", type=_positive, default=_default_processes(), metavar="P", help="local processes (default: all cores)")
+    simulate.add_argument("--no-progress", action="store_true", help="no progress bar")
+    simulate.add_argument("--out", type=Path, default=Path("simulation"), help="output folder (default: simulation/)")
+    simulate.set_defaults(handler=_cmd_simulate)
 
     cases = commands.add_parser("cases", help="list or show cases")
     cases_sub = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
@@ -110,25 +183,105 @@ def build_parser() -> argparse.ArgumentParser:
 # -- handlers: each wires library calls and prints -------------------------------------------
 
 
-def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from alliancelab.datasets.case import load_cases
-    from alliancelab.evaluation.compare import compare
-    from alliancelab.reporting.report import write_report
+def _chosen_theories(args: argparse.Namespace) -> dict[str, Theory]:
+    """The theories a command compares, with ``--set`` applied; plugin failures are warned about."""
     from alliancelab.theories import available_theories, get_theory
+    from alliancelab.theories.settings import apply_assignments
 
-    cases = load_cases(args.cases)
     if args.theories:
-        theories = [get_theory(name) for name in args.theories]
+        theories = {name: get_theory(name) for name in args.theories}
     else:
         found, failures = available_theories()
         for failure in failures:
             print(f"warning: {failure}", file=sys.stderr)
-        theories = list(found.values())
-    result = compare(theories, cases, seed=args.seed)
-    command = "alliancelab " + " ".join(shlex.quote(a) for a in argv)
-    write_report(result, args.out, command=command)
+        theories = dict(found)
+    return apply_assignments(theories, args.assignments)
+
+
+def _command_line(argv: Sequence[str]) -> str:
+    return "alliancelab " + " ".join(shlex.quote(a) for a in argv)
+
+
+def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.case import load_cases
+    from alliancelab.evaluation.compare import compare
+    from alliancelab.reporting.report import write_report
+
+    cases = load_cases(args.cases)
+    theories = _chosen_theories(args)
+    result = compare(
+        theories,
+        cases,
+        link=args.link,
+        seed=args.seed,
+        bootstrap_reps=args.bootstrap_reps,
+        processes=args.processes,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    write_report(result, args.out, command=_command_line(argv))
     print(result.summary())
-    print(f"\nreport written to {args.out}/ (report.html, report.md, scores.csv, predictions.csv, meta.json)")
+    print(f"\nreport written to {args.out}/ (report.html, report.md, compare.csv, tests.csv, scores.csv, predictions.csv, meta.json)")
+    return EXIT_OK
+
+
+def _cmd_sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.datasets.case import load_cases
+    from alliancelab.evaluation.links import make_link
+    from alliancelab.evaluation.sensitivity import sensitivity
+    from alliancelab.reporting.outputs import write_sensitivity
+    from alliancelab.theories.settings import coerce_setting, parse_variation
+
+    make_link(args.link)
+    cases = load_cases(args.cases)
+    theories = _chosen_theories(args)
+    variations = []
+    for text in args.vary:
+        label, setting, raw_values = parse_variation(text)
+        if label not in theories:
+            raise InputError(
+                f"--vary {text!r}: theory {label!r} is not among the compared theories ({', '.join(theories)}); "
+                "name one of them or add it with --theories"
+            )
+        variations.append((label, setting, [coerce_setting(theories[label], setting, raw) for raw in raw_values]))
+    table = sensitivity(
+        theories,
+        cases,
+        variations,
+        link=args.link,
+        seed=args.seed,
+        processes=args.processes,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    written = write_sensitivity(table, args.out, command=_command_line(argv))
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\nwritten to {args.out}/ ({', '.join(sorted(written))})")
+    return EXIT_OK
+
+
+def _cmd_simulate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.evaluation.links import make_link
+    from alliancelab.evaluation.simulate import power_study
+    from alliancelab.reporting.outputs import write_power
+    from alliancelab.theories import builtin_theories
+
+    make_link(args.link)
+    known = builtin_theories()
+    unknown = [name for name in args.truth if name not in known]
+    if unknown:
+        raise InputError(f"--truth: unknown theories {unknown}; choose among {', '.join(known)}")
+    table = power_study(
+        args.truth,
+        args.decisions,
+        noise=args.noise,
+        reps=args.reps,
+        seed=args.seed,
+        link=args.link,
+        processes=args.processes,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    written = write_power(table, args.out, command=_command_line(argv))
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\nwritten to {args.out}/ ({', '.join(sorted(written))})")
     return EXIT_OK
 
 
@@ -156,6 +309,7 @@ def _cmd_cases_show(args: argparse.Namespace, argv: Sequence[str]) -> int:
         cinc = pole.attributes.get("cinc")
         print(f"  {pole.id:<10} ccode {pole.ccode:<4} {pole.name}{members}  cinc={cinc}")
     print(f"\nOptions: {', '.join(case.options)}")
+    print(f"\nOutcome concept: {case.outcome_concept}")
     print(f"\nOutcome rule: {case.outcome_rule.strip()}")
     print(f"\nStates ({len(case.states)}):")
     print(case.to_frame().drop(columns=["case"]).to_string(index=False))

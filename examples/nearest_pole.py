@@ -1,7 +1,9 @@
 """A theory in one file, as docs/theories.md shows: states join the nearest pole.
 
 A geography-only foil, not a theory from the literature: run it beside the built-in theories
-to see how much of their fit distance alone explains::
+to see how much of their fit distance alone explains. It implements only ``option_weights``;
+the defaults of the theory contract give it reasons (``explain``: "favours P1") and one
+choice feature for the conditional logit (``favoured``, its normalised weight)::
 
     python examples/nearest_pole.py
 """

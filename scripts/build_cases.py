@@ -78,7 +78,11 @@ def europe_plus(year: int, extra: Sequence[int], poles: Sequence[PoleSpec], data
 
 @dataclass(frozen=True)
 class CaseSpec:
-    """Everything :func:`build_case` needs for one built-in case."""
+    """Everything :func:`build_case` needs for one built-in case.
+
+    ``outcome_concept`` is the case file's ``outcome.concept``: ``treaty`` for the two cases
+    coded from ATOP treaties, ``war_side`` for the two coded from the sides fought on.
+    """
 
     name: str
     title: str
@@ -86,6 +90,7 @@ class CaseSpec:
     poles: tuple[PoleSpec, ...]
     states: Callable[[Path], list[int]] | str
     outcome: OutcomeRule
+    outcome_concept: str
     description: str
     notes: str = ""
     state_names: tuple[tuple[int, str], ...] = ()
@@ -96,7 +101,7 @@ class CaseSpec:
         return build_case(
             self.name, self.title, self.year, self.poles, states, self.outcome,
             data_dir=data_dir, description=self.description, notes=self.notes,
-            state_names=dict(self.state_names),
+            state_names=dict(self.state_names), outcome_concept=self.outcome_concept,
         )
 
 
@@ -122,6 +127,7 @@ COLD_WAR_EUROPE_1955 = CaseSpec(
             "states' notes and do not decide."
         ),
     ),
+    outcome_concept="treaty",
     description=(
         "Alignment in Europe in 1955, the year the Warsaw Pact was founded (May 1955) and "
         "West Germany joined NATO: every COW system member of 1955 in Europe (COW codes "
@@ -157,6 +163,7 @@ US_PRIMACY_2004 = CaseSpec(
             "more than one pole."
         ),
     ),
+    outcome_concept="treaty",
     description=(
         "Alignment in the post-Cold War system of US primacy: every COW system member of 2004 "
         "choosing among the United States, Russia, China and neutrality."
@@ -193,6 +200,7 @@ EUROPE_1914 = CaseSpec(
             "(the United States, 2, and Japan, 740), minus the pole members."
         ),
     ),
+    outcome_concept="war_side",
     description=(
         "Which side the states of Europe, the Ottoman Empire and the major powers outside "
         "Europe took in the First World War by the end of 1917: the Entente or the Central "
@@ -233,6 +241,7 @@ EUROPE_1939 = CaseSpec(
             "740), minus the pole members."
         ),
     ),
+    outcome_concept="war_side",
     description=(
         "Which side the states of Europe, Turkey and the major powers outside Europe took in "
         "the Second World War by the end of 1941: the Allies, the Axis, or neither."

@@ -37,17 +37,27 @@ def compare_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Co
 def test_compare_writes_every_file(compare_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     proc, out = compare_run
     assert proc.returncode == 0, proc.stderr
-    for name in ("scores.csv", "predictions.csv", "report.md", "report.html", "meta.json"):
+    for name in (
+        "compare.csv",
+        "scores.csv",
+        "tests.csv",
+        "predictions.csv",
+        "compare.tex",
+        "tests.tex",
+        "references.bib",
+        "report.md",
+        "report.html",
+        "meta.json",
+    ):
         assert (out / name).is_file(), name
     scores = pd.read_csv(out / "scores.csv")
-    assert list(scores.columns) == ["theory", "case", "n", "accuracy", "log_score", "brier"]
     assert scores["theory"].nunique() >= 5
-    assert set(scores["case"]) == set(builtin_case_names()) | {"ALL"}
+    assert set(scores["scope"]) == set(builtin_case_names()) | {"ALL"}
     assert len(scores) == scores["theory"].nunique() * (len(builtin_case_names()) + 1)
     assert (scores["log_score"] <= 0).all()
     assert scores["brier"].between(0, 2).all()
     predictions = pd.read_csv(out / "predictions.csv")
-    assert list(predictions.columns) == ["case", "state", "option", "theory", "probability", "observed"]
+    assert {"state_name", "reason", "probability_in_sample"} <= set(predictions.columns)
     sums = predictions.groupby(["case", "state", "theory"])["probability"].sum()
     assert ((sums - 1).abs() < 1e-5).all()
     # one observed option per decision and theory
@@ -56,6 +66,7 @@ def test_compare_writes_every_file(compare_run: tuple[subprocess.CompletedProces
     assert "<svg" in html
     meta = json.loads((out / "meta.json").read_text())
     assert "alliancelab compare" in meta["command"]
+    assert meta["comparison"]["link"] == "two-stage"
     # the summary table is printed
     assert "log" in proc.stdout.lower()
 
@@ -63,8 +74,8 @@ def test_compare_writes_every_file(compare_run: tuple[subprocess.CompletedProces
 def test_all_n_matches_the_cases(compare_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     proc, out = compare_run
     scores = pd.read_csv(out / "scores.csv")
-    per_case = scores[scores["case"] != "ALL"].groupby("theory")["n"].sum()
-    overall = scores[scores["case"] == "ALL"].set_index("theory")["n"]
+    per_case = scores[scores["scope"] != "ALL"].groupby("theory")["n"].sum()
+    overall = scores[scores["scope"] == "ALL"].set_index("theory")["n"]
     pd.testing.assert_series_equal(per_case.sort_index(), overall.sort_index(), check_names=False)
 
 
@@ -119,10 +130,70 @@ def test_user_case_file_runs(tmp_path: Path) -> None:
     proc = run_cli("compare", "--cases", str(path), "--theories", "uniform", "balance_of_power", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     scores = pd.read_csv(out / "scores.csv")
-    assert set(scores["case"]) == {"my_1914", "ALL"}
-    uniform = scores[(scores["theory"] == "uniform") & (scores["case"] == "my_1914")].iloc[0]
+    assert set(scores["scope"]) == {"my_1914", "ALL"}
+    uniform = scores[(scores["theory"] == "uniform") & (scores["scope"] == "my_1914")].iloc[0]
     # uniform over the case's options: log score is -log(number of options) (2 poles + neutral)
     assert uniform["log_score"] == pytest.approx(-__import__("math").log(3), abs=1e-6)
+
+
+def test_link_and_set_are_recorded(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_cli(
+        "compare", "--cases", "europe_1914", "europe_1939", "--theories", "balance_of_power", "uniform",
+        "--link", "error", "--set", "balance_of_power.power=gdp", "--bootstrap-reps", "50", "--out", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["comparison"]["link"] == "error"
+    power = next(t for t in meta["comparison"]["theories"] if t["name"] == "balance_of_power")
+    assert power["settings"]["power"] == "gdp"
+    assert "link error" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("compare", "--link", "probit"), "two-stage"),
+        (("compare", "--set", "balance_of_power.power=votes"), "cinc"),
+        (("compare", "--set", "balance_of_power.no_such=1"), "power"),
+        (("sensitivity", "--vary", "nobody.power=cinc,gdp"), "nobody"),
+        (("simulate", "--truth", "astrology", "--out", "unused"), "astrology"),
+    ],
+)
+def test_bad_options_exit_2_naming_the_fix(args: tuple[str, ...], words: str, tmp_path: Path) -> None:
+    proc = run_cli(*args, "--out", str(tmp_path / "out")) if "--out" not in args else run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert words in proc.stderr
+
+
+def test_sensitivity_writes_a_table_and_a_figure(tmp_path: Path) -> None:
+    out = tmp_path / "sens"
+    proc = run_cli(
+        "sensitivity", "--cases", "europe_1914", "europe_1939", "--theories", "balance_of_power", "base_rate",
+        "--vary", "balance_of_power.power=cinc,milex", "--out", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert set(table["value"]) == {"cinc", "milex"}
+    assert set(table["setting"]) == {"balance_of_power.power"}
+    assert (out / "figures" / "sensitivity.svg").is_file()
+    # base_rate does not read the power setting: its score is the same under both values
+    base = table[table["theory"] == "base_rate"]["log_score"].to_numpy()
+    assert base[0] == pytest.approx(base[1])
+
+
+def test_simulate_writes_the_power_table(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    proc = run_cli(
+        "simulate", "--truth", "bandwagoning", "--decisions", "50", "--noise", "0.3", "--reps", "4",
+        "--processes", "1", "--out", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    power = pd.read_csv(out / "power.csv")
+    assert {"truth", "decisions", "noise", "reps", "share_first"} <= set(power.columns)
+    assert power["truth"].tolist() == ["bandwagoning"] and power["reps"].tolist() == [4]
+    assert (out / "figures" / "power.svg").is_file()
 
 
 def run_cli_env(*args: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:

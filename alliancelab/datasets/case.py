@@ -52,6 +52,14 @@ STATE_ATTRIBUTES: dict[str, str] = {
     "upop": "urban population, thousands (NMC v7.0)",
     "milex_share": "share of the system's total military expenditure (computed from NMC v7.0)",
     "milper_share": "share of the system's total military personnel (computed from NMC v7.0)",
+    "gdp": (
+        "real GDP, millions of 2017 international $ (Fariss, Anders, Markowitz & Barnum 2022, "
+        "pwtrgdp, via isard cw_gdppop)"
+    ),
+    "gdp_share": (
+        "share of the total real GDP of the system members of the year with a known value "
+        "(computed from Fariss et al. 2022 pwtrgdp); missing where the state's GDP is"
+    ),
     "major": "1 if a COW major power in the case year (COW majors v2016), else 0",
     "polyarchy": "V-Dem electoral democracy index v2x_polyarchy, 0-1 (isard cw_democracy)",
     "polity2": "Polity2 score, -10 to 10 (isard cw_democracy, Polity5)",
@@ -70,6 +78,20 @@ PAIR_ATTRIBUTES: dict[str, str] = {
         "(Thompson, Sakuwa & Suhas 2021)"
     ),
 }
+
+OUTCOME_CONCEPTS: tuple[str, ...] = ("treaty", "war_side", "alignment")
+"""Valid values of ``outcome.concept``: what kind of behaviour ``observed`` records.
+
+``treaty``
+    membership of an alliance treaty or a treaty obligation (ATOP) with the pole;
+``war_side``
+    the side fought on in a war;
+``alignment``
+    alignment in a broader sense, or not said (the default when the field is absent).
+"""
+
+DEFAULT_OUTCOME_CONCEPT = "alignment"
+"""``outcome.concept`` of a case file that does not give one."""
 
 _TOP_LEVEL_REQUIRED = ("format", "name", "title", "year", "poles", "states", "outcome")
 _TOP_LEVEL_OPTIONAL = ("description", "neutral_option", "sources", "notes", "period", "generated_by")
@@ -189,6 +211,9 @@ class Case:
         The file the case was read from, if any.
     period
         First and last year of the outcome window.
+    outcome_concept
+        What kind of behaviour ``observed`` records: one of :data:`OUTCOME_CONCEPTS`
+        (``treaty``, ``war_side``, ``alignment``); ``alignment`` when the file does not say.
     """
 
     name: str
@@ -203,6 +228,7 @@ class Case:
     sources: tuple[Source, ...] = ()
     path: str | None = None
     period: tuple[int, int] | None = None
+    outcome_concept: str = DEFAULT_OUTCOME_CONCEPT
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -235,6 +261,25 @@ class Case:
             for pole_id, attrs in state.toward.items()
         ]
         return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        """The case for Jupyter: title, poles with their power, and the states with their outcome."""
+        import html
+
+        poles = pd.DataFrame(
+            [
+                {"pole": p.id, "name": p.name, **{k: p.attributes.get(k) for k in ("cinc", "milex_share", "gdp_share")}}
+                for p in self.poles
+            ]
+        )
+        counts = {option: sum(s.observed == option for s in self.states) for option in self.options}
+        tally = ", ".join(f"{html.escape(option)} {count}" for option, count in counts.items())
+        return (
+            f"<p><b>{html.escape(self.name)}</b>: {html.escape(self.title)} ({self.year}); outcome concept "
+            f"{html.escape(self.outcome_concept)}; {len(self.states)} deciding states ({tally})</p>"
+            + poles.to_html(index=False, escape=True, na_rep="")
+            + self.to_frame().drop(columns=["case"]).to_html(index=False, escape=True, na_rep="", max_rows=60)
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,10 +413,22 @@ def parse_case(data: Any, file: str = "<memory>") -> Case:
 
     outcome = data.get("outcome")
     outcome_rule = ""
+    outcome_concept = DEFAULT_OUTCOME_CONCEPT
     if not isinstance(outcome, Mapping) or not isinstance(outcome.get("rule"), str):
         out.add("outcome", "type", "expected a mapping with a text field 'rule' saying how alignments were coded")
     else:
         outcome_rule = outcome["rule"]
+    if isinstance(outcome, Mapping) and "concept" in outcome:
+        concept = outcome["concept"]
+        if isinstance(concept, str) and concept in OUTCOME_CONCEPTS:
+            outcome_concept = concept
+        else:
+            out.add(
+                "outcome.concept",
+                "value",
+                f"expected one of {list(OUTCOME_CONCEPTS)} (or leave it out for "
+                f"{DEFAULT_OUTCOME_CONCEPT!r}), got {concept!r}",
+            )
 
     poles: list[Pole] = []
     raw_poles = data.get("poles")
@@ -488,6 +545,7 @@ def parse_case(data: Any, file: str = "<memory>") -> Case:
         sources=tuple(sources),
         path=None if file == "<memory>" else file,
         period=period_tuple,
+        outcome_concept=outcome_concept,
     )
 
 
@@ -520,7 +578,8 @@ def read_case(path: str | os.PathLike[str]) -> Case:
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseFileError(f"{file}: cannot read the case file ({exc}); save it as UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
+        # the C loader, where libyaml is installed, parses the same safe subset several times faster
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(unknown place)"
@@ -612,7 +671,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     if case.description:
         doc["description"] = case.description
     doc["neutral_option"] = case.neutral_option
-    doc["outcome"] = {"rule": case.outcome_rule}
+    doc["outcome"] = {"concept": case.outcome_concept, "rule": case.outcome_rule}
     doc["poles"] = [
         {
             "id": p.id,

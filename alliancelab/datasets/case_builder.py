@@ -16,6 +16,14 @@ State and pole, in the case year:
   Capabilities v7.0 (Singer, Bremer & Stuckey 1972).
 * ``milex_share``, ``milper_share``: the state's share of the system total of that year, the
   total taken over the COW system members of the year that have a value.
+* ``gdp``: real GDP in millions of 2017 international $ (``pwtrgdp`` of Fariss, Anders,
+  Markowitz & Barnum 2022, isard ``cw_gdppop``).
+* ``gdp_share``: the state's ``gdp`` divided by the total ``gdp`` of the COW system members of
+  the year that have a value. **Missing GDP**: a system member without a value (no row for the
+  state-year in the Fariss file, or an empty ``pwtrgdp``) has ``gdp`` and ``gdp_share`` missing
+  (``NaN``, written ``null``), is left out of the system total, and is named in the case's
+  notes; its GDP is never read as zero. The case notes give the total and how many members
+  it covers. A case year after the file's last year (2019) leaves both missing for every state.
 * ``major``: 1 if a COW major power (majors v2016) at any time in the year, else 0.
 * ``polyarchy``, ``polity2``: V-Dem ``v2x_polyarchy`` and Polity5 ``polity2`` (isard
   ``cw_democracy``).
@@ -37,10 +45,10 @@ A pair attribute is missing (``NaN``) when its data set does not cover the years
 (contiguity after 2016, disputes outside 1816-2014, rivalries after 2020, i.e. case years
 after 2021): missing is never read as zero.
 
-Coalition poles (:attr:`PoleSpec.members`): the NMC figures, CINC and the shares are the sums
-of the members' values (missing if any member's is); ``major`` is 1 if any member is a major
-power; ``polyarchy`` and ``polity2`` are CINC-weighted means of the members' scores (missing
-if any member's score or CINC is). Toward a coalition, ``capdist_km`` is the distance to the
+Coalition poles (:attr:`PoleSpec.members`): the NMC figures, ``gdp``, CINC and the shares
+(``gdp_share`` among them) are the sums of the members' values (missing if any member's is);
+``major`` is 1 if any member is a major power; ``polyarchy`` and ``polity2`` are CINC-weighted
+means of the members' scores (missing if any member's score or CINC is). Toward a coalition, ``capdist_km`` is the distance to the
 nearest member capital, ``conttype`` the closest contiguity of any member (1 closest, 0 none),
 ``recent_disputes`` counts disputes against any member once each, and ``rivalry`` is 1 if the
 state has a rivalry with any member.
@@ -56,11 +64,17 @@ minus the pole members.
 Outcome rules
 -------------
 :class:`AtopBlocRule`
-    The pole whose bloc-defining ATOP alliance the state belonged to in the case year.
+    The pole whose bloc-defining ATOP alliance the state belonged to in the case year
+    (``outcome.concept`` ``treaty``).
 :class:`AtopDefenseRule`
-    The pole the state has an ATOP defense obligation with in the case year.
+    The pole the state has an ATOP defense obligation with in the case year (``treaty``).
 :class:`WarSideRule`
-    The pole whose side the state first fought on in COW inter-state war(s) within a window.
+    The pole whose side the state first fought on in COW inter-state war(s) within a window
+    (``war_side``).
+
+A rule's ``concept`` becomes the case's ``outcome.concept``
+(:data:`~alliancelab.datasets.case.OUTCOME_CONCEPTS`); a rule without one gives
+``alignment``, and :func:`build_case` takes ``outcome_concept=`` to override it.
 
 Examples
 --------
@@ -87,7 +101,9 @@ import pandas as pd
 
 from alliancelab.datasets import loaders
 from alliancelab.datasets.case import (
+    DEFAULT_OUTCOME_CONCEPT,
     NEUTRAL,
+    OUTCOME_CONCEPTS,
     STATE_ATTRIBUTES,
     Case,
     Pole,
@@ -102,13 +118,13 @@ from alliancelab.datasets.threat import RECENT_DISPUTE_YEARS
 from alliancelab.errors import InputError
 
 __all__ = [
+    "RECENT_DISPUTE_YEARS",
+    "REGIONS",
     "AtopBlocRule",
     "AtopDefenseRule",
     "CaseBuildError",
     "OutcomeRule",
     "PoleSpec",
-    "REGIONS",
-    "RECENT_DISPUTE_YEARS",
     "WarSideRule",
     "build_case",
     "region_members",
@@ -145,13 +161,14 @@ _WHOLE_NUMBER_ATTRIBUTES = frozenset(
      "recent_disputes", "rivalry"}
 )
 _NMC_FIGURES = ("cinc", "milex", "milper", "irst", "pec", "tpop", "upop")
-_SHARES = ("milex_share", "milper_share")
+_GDP_FIGURES = ("gdp",)
+_SHARES = ("milex_share", "milper_share", "gdp_share")
 _REGIME = ("polyarchy", "polity2")
 _SIGNIFICANT_DIGITS = 6
 
 #: Registry names of the files every case reads, in the order they are cited.
-_BASE_FILES = ("system", "states", "majors", "nmc7", "democracy_isard", "capitals", "contdird",
-               "mid5_dyads", "tss_rivalries")
+_BASE_FILES = ("system", "states", "majors", "nmc7", "gdppop", "democracy_isard", "capitals",
+               "contdird", "mid5_dyads", "tss_rivalries")
 
 #: ``load_rivalries(source=)`` of the ``rivalry`` attribute (registry name ``tss_rivalries``).
 _RIVALRY_SOURCE = "tss"
@@ -360,6 +377,9 @@ class OutcomeRule(Protocol):
         why.
     ``case_notes(year, poles, states, *, data_dir=None)``
         Text for the case's ``notes`` (overlaps settled, switches of pole members...).
+
+    Optionally, ``concept``: the case's ``outcome.concept``, one of
+    :data:`~alliancelab.datasets.case.OUTCOME_CONCEPTS` (``alignment`` if absent).
     """
 
     @property
@@ -432,6 +452,11 @@ class AtopBlocRule:
     def data_files(self) -> tuple[str, ...]:
         """The ATOP member file."""
         return ("atop5_members" if self.version == "5.1" else "atop4_members",)
+
+    @property
+    def concept(self) -> str:
+        """``"treaty"``: the outcome is membership of an alliance treaty."""
+        return "treaty"
 
     def describe(self) -> str:
         """The rule in words (the case file's ``outcome.rule``)."""
@@ -622,6 +647,11 @@ class AtopDefenseRule:
         """The ATOP member file (the dyad-years are derived from it)."""
         return ("atop5_members" if self.version == "5.1" else "atop4_members",)
 
+    @property
+    def concept(self) -> str:
+        """``"treaty"``: the outcome is a treaty obligation."""
+        return "treaty"
+
     def describe(self) -> str:
         """The rule in words (the case file's ``outcome.rule``)."""
         direction = {
@@ -798,6 +828,11 @@ class WarSideRule:
     def data_files(self) -> tuple[str, ...]:
         """The COW inter-state war directed dyad-years."""
         return ("war_dyads",)
+
+    @property
+    def concept(self) -> str:
+        """``"war_side"``: the outcome is the side fought on."""
+        return "war_side"
 
     def _wars_text(self) -> str:
         return ", ".join(
@@ -998,9 +1033,67 @@ def _nmc_attributes(year: int, members: Sequence[int], data_dir: Path) -> pd.Dat
     return frame
 
 
+@dataclass(frozen=True)
+class _GdpTotal:
+    """The system total ``gdp_share`` divides by, for the case notes."""
+
+    total: float
+    covered: int
+    missing: tuple[int, ...]
+
+
+def _gdp_attributes(
+    year: int, members: Sequence[int], data_dir: Path,
+) -> tuple[pd.DataFrame, _GdpTotal]:
+    """``gdp`` and ``gdp_share`` for every system member of ``year`` (index ccode).
+
+    The total is taken over the members with a known ``pwtrgdp``; a member without one (no
+    state-year row, or an empty cell) has both missing and is left out of the total.
+    """
+    gdppop = loaders.load_gdppop(data_dir)
+    frame = gdppop[gdppop["year"] == year].set_index("ccode")
+    gdp = frame["pwtrgdp"].reindex(sorted(members)).astype("float64")
+    known = gdp.notna()
+    total = float(gdp[known].sum()) if known.any() else math.nan
+    share = gdp / total if math.isfinite(total) and total > 0 else gdp * np.nan
+    table = pd.DataFrame({"gdp": gdp, "gdp_share": share})
+    missing = tuple(int(c) for c in gdp.index[~known])
+    return table, _GdpTotal(total, int(known.sum()), missing)
+
+
+def _gdp_note(year: int, gdp_total: _GdpTotal, data_dir: Path, coalitions: bool) -> str:
+    """How ``gdp`` and ``gdp_share`` were measured in this case, the total and its coverage."""
+    n_members = gdp_total.covered + len(gdp_total.missing)
+    if gdp_total.covered == 0:
+        return (
+            f"gdp and gdp_share are missing: Fariss et al. (2022) real GDP (pwtrgdp) has no "
+            f"value for any system member in {year}."
+        )
+    if gdp_total.missing:
+        names = _state_names(year, gdp_total.missing, data_dir)
+        coverage = (
+            f"the {gdp_total.covered} of the {n_members} system members of {year} with a known "
+            f"value; {', '.join(_label(c, names) for c in gdp_total.missing)} "
+            f"{'has' if len(gdp_total.missing) == 1 else 'have'} none, so gdp and gdp_share "
+            "are null for them and they are left out of the total"
+        )
+    else:
+        coverage = f"all {n_members} system members of {year}, every one with a value"
+    coalition = (
+        " For a coalition pole, gdp and gdp_share are the sums of the members' values (missing "
+        "if any member's is)." if coalitions else ""
+    )
+    return (
+        "gdp is real GDP in millions of 2017 international $ (Fariss, Anders, Markowitz & "
+        "Barnum 2022, pwtrgdp); gdp_share is gdp divided by the total real GDP of the system "
+        f"members with a known value ({_round_significant(gdp_total.total):,.0f} million, over "
+        f"{coverage}). A missing GDP is never read as zero.{coalition}"
+    )
+
+
 def _majors(year: int, data_dir: Path) -> set[int]:
     majors = loaders.load_majors(data_dir)
-    return set(int(c) for c in majors.loc[(majors["styear"] <= year) & (majors["endyear"] >= year), "ccode"])
+    return {int(c) for c in majors.loc[(majors["styear"] <= year) & (majors["endyear"] >= year), "ccode"]}
 
 
 def _regime(year: int, data_dir: Path) -> pd.DataFrame:
@@ -1009,14 +1102,19 @@ def _regime(year: int, data_dir: Path) -> pd.DataFrame:
     return frame.rename(columns={"v2x_polyarchy": "polyarchy"})[list(_REGIME)].astype("float64")
 
 
-def _state_attribute_table(year: int, members: Sequence[int], data_dir: Path) -> pd.DataFrame:
-    """Every state attribute of :data:`STATE_ATTRIBUTES` for every system member (index ccode)."""
+def _state_attribute_table(
+    year: int, members: Sequence[int], data_dir: Path,
+) -> tuple[pd.DataFrame, _GdpTotal]:
+    """Every state attribute of :data:`STATE_ATTRIBUTES` for every system member (index
+    ccode), and the system GDP total ``gdp_share`` divides by."""
     table = _nmc_attributes(year, members, data_dir)
+    gdp, gdp_total = _gdp_attributes(year, members, data_dir)
+    table = table.join(gdp)
     majors = _majors(year, data_dir)
     table["major"] = [1.0 if c in majors else 0.0 for c in table.index]
     regime = _regime(year, data_dir).reindex(table.index)
     table = table.join(regime)
-    return table[list(STATE_ATTRIBUTES)]
+    return table[list(STATE_ATTRIBUTES)], gdp_total
 
 
 def _pole_attributes(pole: PoleSpec, table: pd.DataFrame) -> dict[str, float]:
@@ -1025,7 +1123,7 @@ def _pole_attributes(pole: PoleSpec, table: pd.DataFrame) -> dict[str, float]:
     if len(rows) == 1:
         return {k: float(v) for k, v in rows.iloc[0].items()}
     out: dict[str, float] = {}
-    for name in (*_NMC_FIGURES, *_SHARES):
+    for name in (*_NMC_FIGURES, *_GDP_FIGURES, *_SHARES):
         values = rows[name]
         out[name] = float(values.sum()) if values.notna().all() else math.nan
     out["major"] = float(rows["major"].max())
@@ -1224,6 +1322,7 @@ def build_case(
     description: str = "",
     notes: str = "",
     state_names: Mapping[int, str] | None = None,
+    outcome_concept: str | None = None,
 ) -> Case:
     """Build a case from the real data files.
 
@@ -1252,6 +1351,11 @@ def build_case(
         Names to use instead of COW's ``statenme`` for some deciding states (COW names
         ccode 345 "Yugoslavia" from 1878, when it was Serbia); by default COW's name in the
         case year.
+    outcome_concept
+        The case's ``outcome.concept`` (one of
+        :data:`~alliancelab.datasets.case.OUTCOME_CONCEPTS`); by default the rule's
+        ``concept`` (``treaty`` for the ATOP rules, ``war_side`` for :class:`WarSideRule`),
+        or ``alignment`` for a rule without one.
 
     Returns
     -------
@@ -1267,12 +1371,17 @@ def build_case(
     DataFileError
         If a data file is missing or malformed.
     """
+    concept = outcome_concept if outcome_concept is not None else str(
+        getattr(outcome, "concept", DEFAULT_OUTCOME_CONCEPT))
+    if concept not in OUTCOME_CONCEPTS:
+        source = "outcome_concept" if outcome_concept is not None else f"{type(outcome).__name__}.concept"
+        raise CaseBuildError(f"{source}: expected one of {list(OUTCOME_CONCEPTS)}, got {concept!r}")
     folder = resolve_data_dir(data_dir)
     members = set(system_members(year, data_dir=folder))
     _validate_poles(year, poles, members)
     deciding = _resolve_states(year, states, poles, members, folder)
 
-    table = _state_attribute_table(year, sorted(members), folder)
+    table, gdp_total = _state_attribute_table(year, sorted(members), folder)
     pairs = _pair_attribute_table(year, deciding, poles, folder)
     outcomes = outcome.code(year, poles, deciding, data_dir=folder)
     unknown = [c for c in deciding if c not in outcomes]
@@ -1313,6 +1422,7 @@ def build_case(
             "counts disputes with any member once each, and rivalry is 1 if there is a rivalry "
             "with any member."
         )
+    note_parts.append(_gdp_note(year, gdp_total, folder, any(p.members for p in poles)))
     note_parts += _coverage_notes(year, folder)
     missing = _missing_notes(built_states, built_poles)
     if missing:
@@ -1329,6 +1439,7 @@ def build_case(
         notes="\n\n".join(p for p in note_parts if p),
         sources=_sources((*_BASE_FILES, *outcome.data_files), folder),
         period=outcome.period(year),
+        outcome_concept=concept,
     )
     # Validate through the reader, so a built case is always a valid case file.
     parse_case(case_to_dict(case), file=f"<built case {name!r}>")

@@ -1,15 +1,30 @@
 """Score several theories on several cases: the evaluation harness.
 
-:func:`compare` asks every theory for the probability of every option of every decision, checks
-the answers, scores them (:mod:`alliancelab.evaluation.scoring`) and returns a
+:func:`compare` asks every theory for its verdict on every decision, turns the verdicts into
+probabilities through a *link* (:mod:`alliancelab.evaluation.links`) whose parameters are fitted
+out of sample, scores them (:mod:`alliancelab.evaluation.scoring`) and returns a
 :class:`~alliancelab.evaluation.results.ComparisonResult`.
 
+Out of sample
+-------------
 Theories never see outcomes while predicting: they get the features of
-:func:`alliancelab.datasets.case.case_features`, which leave the observed alignment out.
-Theories with free parameters (``requires_fit = True``) are fitted *leave-one-case-out*: to
-predict case ``c`` the theory is fitted on the features and outcomes of every other case, so no
-prediction is scored on a case the theory learnt from. With a single case there is nothing to
-learn from; the theory then predicts with the settings it was given (its defaults), unfitted.
+:func:`alliancelab.datasets.case.case_features`, which leave the observed alignment out. Both the
+link's parameters and the parameters of theories that have their own (``requires_fit = True``,
+like ``base_rate``) are fitted *leave-one-case-out*: to predict case ``c`` they are fitted on
+the features and outcomes of every other case only. Every theory is also fitted once on all
+cases and scored on them: the *in-sample* score, shown beside the out-of-sample one with the
+number of fitted parameters, so that flexibility cannot buy a win. With a single case there is
+nothing to learn from; theories then predict with the settings they were given and the link
+falls back to ``fixed`` (the theory's own ``error_rate``), and the result says so.
+
+No prediction
+-------------
+A theory that cannot predict a decision (a feature it needs is missing for that case, every
+pole's capability is unknown) says so: its weights are all zero and its reason starts with
+``"no prediction"``. A feature column that a case lacks altogether is treated exactly like a
+column of missing values, so a case gives the same result alone as beside other cases. Such
+decisions are scored with the link's fallback (see :mod:`alliancelab.evaluation.links`) and
+counted per theory and case.
 
 Examples
 --------
@@ -17,13 +32,14 @@ Examples
 >>> from alliancelab.evaluation.compare import compare
 >>> from alliancelab.theories import builtin_theories
 >>> result = compare(builtin_theories(), load_cases())   # doctest: +SKIP
->>> print(result.summary())                               # doctest: +SKIP
+>>> result.comparison_table()                             # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,31 +48,60 @@ import pandas as pd
 from alliancelab.datasets.case import NEUTRAL, Case, case_features, observed_alignments
 from alliancelab.errors import CaseFileError, InputError, TheoryError
 from alliancelab.evaluation import scoring
+from alliancelab.evaluation.links import DEFAULT_LINK, FixedLink, LinkData, make_link
+from alliancelab.evaluation.paired_tests import cluster_bootstrap
 from alliancelab.evaluation.results import (
     DECISION_COLUMNS,
     LEAVE_ONE_CASE_OUT,
+    POWER_MEASURES,
     PREDICTION_COLUMNS,
     CaseInfo,
     ComparisonMeta,
     ComparisonResult,
     TheoryInfo,
 )
-from alliancelab.theories.base import Theory
+from alliancelab.evaluation.stacking import nested_stacking_log_scores, stacking_weights
+from alliancelab.theories.base import Theory, decision_ids
 
 SUM_TOLERANCE: float = 1e-9
 """How far a decision's probabilities may sum from 1 (and stray outside [0, 1]) before a theory's
 prediction is rejected. Values within it are clipped to [0, 1]."""
 
+BOOTSTRAP_REPS: int = 1000
+"""Case-clustered bootstrap replicates drawn for the comparison table's intervals."""
+
+OWN_PROBABILITIES = "probabilities supplied by the theory"
+"""Reason recorded for a theory that supplies its own probabilities and no reason of its own."""
+
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class _TheoryRun:
+    """One theory's probabilities and verdicts on every features row."""
+
+    out_of_sample: np.ndarray
+    in_sample: np.ndarray
+    reasons: np.ndarray
+    predicts: np.ndarray
+    n_params: int
+    passthrough: bool
+    fitted_settings: dict[str, dict[str, object]]
+    link_params: dict[str, dict[str, float]]
+    link_used: str
 
 
 def compare(
     theories: Sequence[Theory] | Mapping[str, Theory],
     cases: Sequence[Case],
     *,
+    link: str = DEFAULT_LINK,
     seed: int = 0,
+    bootstrap_reps: int = BOOTSTRAP_REPS,
+    processes: int = 1,
+    progress: bool = False,
 ) -> ComparisonResult:
-    """Score theories on cases.
+    """Score theories on cases, out of sample.
 
     Parameters
     ----------
@@ -66,31 +111,38 @@ def compare(
         of one theory, say).
     cases
         The cases; their names must be unique.
+    link
+        How a theory's verdict becomes probabilities: one of
+        :data:`alliancelab.evaluation.links.LINKS` (default ``"two-stage"``; ``"fixed"``
+        reproduces reports made before links were fitted).
     seed
-        Recorded in the result's meta data. The comparison itself draws no random numbers, so it
-        is deterministic; the seed is there for resampling built on the result.
+        Seeds the case-clustered bootstrap; the same seed gives the same numbers whatever
+        ``processes`` is.
+    bootstrap_reps
+        Number of bootstrap replicates (0 for none: intervals are then missing).
+    processes
+        Local processes for the bootstrap.
+    progress
+        Show a progress bar for the bootstrap.
 
     Returns
     -------
     ComparisonResult
-        Per-decision probabilities and scores; see its :meth:`~ComparisonResult.to_frame`.
+        Per-decision probabilities, verdicts and scores; see
+        :meth:`~ComparisonResult.comparison_table` for the headline table.
 
     Raises
     ------
     TheoryError
-        If a theory fails while fitting or predicting, or returns probabilities that are not
-        finite, not in [0, 1], or do not sum to 1 within :data:`SUM_TOLERANCE` in some
-        decision; the message names the theory and the case. Also if two theories share a label.
+        If a theory fails while fitting or predicting, or returns weights or probabilities that
+        are not finite, negative, or (probabilities) do not sum to 1 within
+        :data:`SUM_TOLERANCE` in some decision; the message names the theory and the case. Also
+        if two theories share a label.
     InputError
-        If no theory or no case is given, or (:class:`CaseFileError`) two cases share a name.
-
-    Notes
-    -----
-    Each theory predicts one case at a time (so an error can name the case), from that case's
-    rows of the features table of all cases; a column only some cases provide is ``NaN`` in the
-    others. Theories with ``requires_fit = True`` are fitted leave-one-case-out (see the module
-    docstring); their settings after each fit are recorded in ``result.meta``.
+        If no theory or no case is given, the link is unknown, or (:class:`CaseFileError`) two
+        cases share a name.
     """
+    make_link(link)  # an unknown link fails before any work
     labelled = _label_theories(theories)
     cases = list(cases)
     _check_cases(cases)
@@ -98,29 +150,22 @@ def compare(
     features = case_features(cases)
     observed = _observed_per_row(features, observed_alignments(cases))
     rows_of_case = {case.name: np.flatnonzero((features["case"] == case.name).to_numpy()) for case in cases}
+    decision = decision_ids(features)
 
-    probability_columns: dict[str, np.ndarray] = {}
-    fitted_settings: dict[str, dict[str, dict[str, object]]] = {}
-    for label, theory in labelled.items():
-        probability = np.empty(len(features), dtype=float)
-        fitted_settings[label] = {}
-        for case in cases:
-            rows = rows_of_case[case.name]
-            model = theory
-            if theory.requires_fit and len(cases) > 1:
-                train = np.flatnonzero((features["case"] != case.name).to_numpy())
-                model = _fit(theory, label, case.name, features.iloc[train], observed.iloc[train])
-                fitted_settings[label][case.name] = model.settings()
-            # the case's rows of the shared table: fitting and predicting see the same columns
-            held_out_features = features.iloc[rows].reset_index(drop=True)
-            probability[rows] = _predict(model, label, case.name, held_out_features)
-        probability_columns[label] = probability
+    runs = {
+        label: _run_theory(theory, label, link, cases, features, observed, rows_of_case, decision)
+        for label, theory in labelled.items()
+    }
 
-    predictions = _predictions_frame(features, observed, probability_columns)
+    predictions = _predictions_frame(features, observed, runs)
     decisions = _decisions_frame(predictions)
+    references = _reference_scores(features, observed, decision)
+    stacking, bootstrap = _stack_and_resample(decisions, list(labelled), bootstrap_reps, seed, processes, progress)
     meta = ComparisonMeta(
         seed=int(seed),
         fitting=LEAVE_ONE_CASE_OUT,
+        link=link,
+        bootstrap_reps=int(bootstrap_reps) if bootstrap is not None else 0,
         theories=tuple(
             TheoryInfo(
                 label=label,
@@ -129,14 +174,25 @@ def compare(
                 references=tuple(theory.references),
                 settings=theory.settings(),
                 requires_fit=bool(theory.requires_fit),
-                fitted_settings=fitted_settings[label],
+                fitted_settings=runs[label].fitted_settings,
                 statement=theory.statement(),
+                n_params=runs[label].n_params,
+                link=runs[label].link_used,
+                link_params=runs[label].link_params,
+                choice_signs=dict(getattr(theory, "choice_signs", {})),
             )
             for label, theory in labelled.items()
         ),
         cases=tuple(_case_info(case) for case in cases),
     )
-    return ComparisonResult(predictions=predictions, decisions=decisions, meta=meta)
+    return ComparisonResult(
+        predictions=predictions,
+        decisions=decisions,
+        meta=meta,
+        references=references,
+        stacking=stacking,
+        bootstrap=bootstrap,
+    )
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -214,6 +270,11 @@ def _case_info(case: Case) -> CaseInfo:
         file=_display_file(case.path),
         path=str(Path(case.path).resolve()) if case.path else None,
         sources=case.sources,
+        outcome_concept=str(getattr(case, "outcome_concept", "alignment")),
+        pole_power={
+            pole.id: {measure: float(pole.attributes.get(measure, np.nan)) for measure in POWER_MEASURES}
+            for pole in case.poles
+        },
     )
 
 
@@ -235,16 +296,278 @@ def _display_file(path: str | None) -> str | None:
 # -- running theories --------------------------------------------------------------------------
 
 
-def _fit(theory: Theory, label: str, held_out: str, features: pd.DataFrame, observed: pd.Series) -> Theory:
+def _supplies_probabilities(theory: Theory) -> bool:
+    """Whether a theory's ``predict`` is a probability forecast a link must pass through.
+
+    True for theories that declare ``probabilistic`` (the baselines) and for plugins that
+    override :meth:`Theory.predict` to return probabilities of their own.
+    """
+    return bool(getattr(theory, "probabilistic", False)) or type(theory).predict is not Theory.predict
+
+
+def _with_required_columns(features: pd.DataFrame, theory: Theory) -> pd.DataFrame:
+    """The case's features, with every column the theory reads present (missing values where absent).
+
+    A case that lacks a feature column altogether must behave as it does beside cases that
+    have it (the column is then missing for that case): the theory makes no prediction there.
+    """
+    needed = getattr(theory, "feature_columns", lambda: theory.required_features)()
+    absent = [column for column in needed if column not in features.columns]
+    if not absent:
+        return features
+    return features.assign(**{column: np.nan for column in absent})
+
+
+def _run_theory(
+    theory: Theory,
+    label: str,
+    link: str,
+    cases: Sequence[Case],
+    features: pd.DataFrame,
+    observed: pd.Series,
+    rows_of_case: Mapping[str, np.ndarray],
+    decision: np.ndarray,
+) -> _TheoryRun:
+    """Fit (leave-one-case-out and in sample), explain, link and check one theory."""
+    n_rows = len(features)
+    several = len(cases) > 1
+    passthrough = _supplies_probabilities(theory)
+    own_probability = np.empty(n_rows)
+    weights = np.zeros(n_rows)
+    reasons = np.empty(n_rows, dtype=object)
+    choice: list[np.ndarray] = []
+    fitted_settings: dict[str, dict[str, object]] = {}
+
+    whole = None if theory.requires_fit else _explain_whole_table(theory, features, link)
+    if whole is not None and passthrough:
+        forecast = _predict_whole_table(theory, features)
+        if forecast is None:
+            whole = None
+        else:
+            own_probability = forecast
+        if forecast is not None and type(theory).explain is Theory.explain:
+            whole = (np.ones(n_rows), np.full(n_rows, OWN_PROBABILITIES, dtype=object), None)
+    if whole is not None:
+        weights, reasons, choice_matrix_whole = whole
+        if not (np.isfinite(weights) & (weights >= 0)).all():
+            for case in cases:  # find the culprit, for the message
+                rows = rows_of_case[case.name]
+                _check_weights(weights[rows], reasons[rows], label, case.name, features.iloc[rows].reset_index(drop=True))
+        choice = [choice_matrix_whole] if choice_matrix_whole is not None else []
+    for case in cases if whole is None else ():
+        rows = rows_of_case[case.name]
+        model = theory
+        if theory.requires_fit and several:
+            train = np.flatnonzero((features["case"] != case.name).to_numpy())
+            model = _fit(theory, label, case.name, features.iloc[train], observed.iloc[train])
+            fitted_settings[case.name] = model.settings()
+        # the case's rows of the shared table: fitting and predicting see the same columns
+        held_out = _with_required_columns(features.iloc[rows].reset_index(drop=True), theory)
+        if passthrough:
+            own_probability[rows] = _predict(model, label, case.name, held_out)
+            weights[rows], reasons[rows] = _reasons_of_forecast(model, label, case.name, held_out)
+        else:
+            weights[rows], reasons[rows] = _explain(model, label, case.name, held_out)
+            if link == "clogit":  # only the conditional logit reads them
+                choice.append(_choice_features(model, label, case.name, held_out))
+
+    totals = np.bincount(decision, weights=weights)
+    predicts = (totals > 0)[decision]
+    if passthrough:
+        in_sample = own_probability
+        if theory.requires_fit and several:
+            in_sample_model = _fit(theory, label, None, features, observed)
+            in_sample = np.empty(n_rows)
+            for case in cases:
+                rows = rows_of_case[case.name]
+                held_out = _with_required_columns(features.iloc[rows].reset_index(drop=True), theory)
+                in_sample[rows] = _predict(in_sample_model, label, case.name, held_out)
+        return _TheoryRun(
+            out_of_sample=own_probability,
+            in_sample=in_sample,
+            reasons=reasons,
+            predicts=predicts,
+            n_params=int(getattr(theory, "n_fitted_params", 1 if theory.requires_fit else 0)),
+            passthrough=True,
+            fitted_settings=fitted_settings,
+            link_params={},
+            link_used="own probabilities",
+        )
+
+    favoured = np.where(predicts, weights / np.where(totals > 0, totals, 1.0)[decision], 0.0)
+    choice_matrix = np.vstack(choice) if choice else np.zeros((n_rows, 0))
+    data = LinkData(
+        decision=decision,
+        is_neutral=features["is_neutral"].to_numpy(dtype=bool),
+        favoured=favoured,
+        choice=choice_matrix,
+        observed=observed.to_numpy(dtype=bool),
+    )
+    names = tuple(getattr(theory, "choice_signs", {}))
+    spec = make_link(link, error_rate=theory.error_rate, feature_names=names)
+    case_of_decision = features["case"].to_numpy(dtype=object)[np.unique(decision, return_index=True)[1]]
+    link_params: dict[str, dict[str, float]] = {}
+    out_of_sample = np.empty(n_rows)
+    link_used = link
+    for case in cases:
+        rows = rows_of_case[case.name]
+        held_out = case_of_decision == case.name
+        if several:
+            fitted = spec.fit(data.subset(~held_out))
+        else:
+            fitted = FixedLink(error_rate=theory.error_rate).fit(data)
+            if link != "fixed":
+                link_used = "fixed (a single case: nothing to fit the link on)"
+        link_params[case.name] = dict(fitted.params)
+        out_of_sample[rows] = fitted.probability(data.subset(held_out))
+    everything = spec.fit(data)
+    if link != "fixed":
+        link_params["(all cases)"] = dict(everything.params)
+    in_sample = everything.probability(data)
+    out_of_sample = _checked_link_output(out_of_sample, label, cases, features, rows_of_case, decision)
+    in_sample = _checked_link_output(in_sample, label, cases, features, rows_of_case, decision)
+    return _TheoryRun(
+        out_of_sample=out_of_sample,
+        in_sample=in_sample,
+        reasons=reasons,
+        predicts=predicts,
+        n_params=everything.n_params,
+        passthrough=False,
+        fitted_settings=fitted_settings,
+        link_params=link_params,
+        link_used=link_used,
+    )
+
+
+def _reasons_of_forecast(
+    theory: Theory, label: str, case_name: str, features: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and reasons of a theory that supplies its own probabilities.
+
+    A baseline that explains itself is asked; a plugin that overrides ``predict`` and nothing
+    else is recorded as supplying its own probabilities (and as predicting every decision).
+    """
+    if type(theory).explain is not Theory.explain:
+        return _explain(theory, label, case_name, features)
+    return np.ones(len(features)), np.full(len(features), OWN_PROBABILITIES, dtype=object)
+
+
+def _explain_whole_table(
+    theory: Theory, features: pd.DataFrame, link: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """Ask a theory without fitted parameters about every case at once (decisions are independent).
+
+    One call instead of one per case matters when the harness runs thousands of times (the
+    simulation). Returns ``None`` when anything goes wrong, so that the per-case path can name
+    the case in the error.
+    """
+    table = _with_required_columns(features, theory)
+    try:
+        theory.check_features(table)
+        explanation = theory.explain(table)
+        weights = np.asarray(explanation.weights, dtype=float).reshape(-1)
+        reasons = np.asarray(explanation.reasons, dtype=object).reshape(-1)
+        choice = None
+        if link == "clogit":
+            frame = theory.choice_features(table)
+            names = list(getattr(theory, "choice_signs", {}))
+            if list(frame.columns) != names or len(frame) != len(table):
+                return None
+            choice = frame.to_numpy(dtype=float).reshape(len(table), len(names))
+            if not np.isfinite(choice).all():
+                return None
+    except Exception:
+        return None
+    if weights.shape != (len(features),) or reasons.shape != (len(features),):
+        return None
+    return weights, reasons, choice
+
+
+def _predict_whole_table(theory: Theory, features: pd.DataFrame) -> np.ndarray | None:
+    """A forecasting theory's probabilities for every case at once; ``None`` if anything is off.
+
+    Anything off sends the caller to the per-case path, whose checks name the case.
+    """
+    try:
+        raw = theory.predict(_with_required_columns(features, theory))
+    except Exception:
+        return None
+    probability = np.asarray(raw, dtype=float).reshape(-1)
+    if probability.shape != (len(features),) or (isinstance(raw, pd.Series) and not raw.index.equals(features.index)):
+        return None
+    decision = decision_ids(features)
+    totals = np.bincount(decision, weights=np.nan_to_num(probability, nan=np.inf))
+    in_range = np.isfinite(probability) & (probability >= -SUM_TOLERANCE) & (probability <= 1 + SUM_TOLERANCE)
+    if not in_range.all() or not np.all(np.abs(totals - 1.0) <= SUM_TOLERANCE):
+        return None
+    return np.clip(probability, 0.0, 1.0)
+
+
+def _explain(theory: Theory, label: str, case_name: str, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The theory's checked weights and reasons for one case's rows."""
+    try:
+        theory.check_features(features)
+        explanation = theory.explain(features)
+    except Exception as exc:  # TheoryError included: add the case to its message
+        raise TheoryError(f"theory {label!r} failed on case {case_name!r}: {exc}") from exc
+    weights = np.asarray(explanation.weights, dtype=float).reshape(-1)
+    reasons = np.asarray(explanation.reasons, dtype=object).reshape(-1)
+    _check_weights(weights, reasons, label, case_name, features)
+    return weights, reasons
+
+
+def _check_weights(
+    weights: np.ndarray, reasons: np.ndarray, label: str, case_name: str, features: pd.DataFrame
+) -> None:
+    """Raise :class:`TheoryError` unless there is one finite, non-negative weight and one reason per row."""
+    prefix = f"theory {label!r} on case {case_name!r}"
+    if weights.shape != (len(features),) or reasons.shape != (len(features),):
+        raise TheoryError(
+            f"{prefix}: explain returned {weights.size} weights and {reasons.size} reasons for {len(features)} rows; "
+            "return one of each per (state, option) row"
+        )
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise TheoryError(
+            f"{prefix}: weight {float(weights[row])!r} for state {features['state'].iloc[row]} "
+            f"({features['state_name'].iloc[row]}), option {features['option'].iloc[row]!r} is not a finite "
+            "number >= 0; return 0 where the theory makes no prediction"
+        )
+
+
+def _choice_features(theory: Theory, label: str, case_name: str, features: pd.DataFrame) -> np.ndarray:
+    """The theory's alternative-specific features for the conditional logit, checked."""
+    names = list(getattr(theory, "choice_signs", {}))
+    try:
+        frame = theory.choice_features(features)
+    except Exception as exc:
+        raise TheoryError(f"theory {label!r} failed on case {case_name!r} computing its choice features: {exc}") from exc
+    if list(frame.columns) != names or len(frame) != len(features):
+        raise TheoryError(
+            f"theory {label!r} on case {case_name!r}: choice_features returned columns {list(frame.columns)} "
+            f"and {len(frame)} rows; expected the columns {names} (its choice_signs) and {len(features)} rows"
+        )
+    matrix = frame.to_numpy(dtype=float).reshape(len(features), len(names))
+    if not np.isfinite(matrix).all():
+        raise TheoryError(
+            f"theory {label!r} on case {case_name!r}: choice_features holds missing or infinite values; "
+            "use 0 where a feature is undefined"
+        )
+    return matrix
+
+
+def _fit(
+    theory: Theory, label: str, held_out: str | None, features: pd.DataFrame, observed: pd.Series
+) -> Theory:
     """Fit ``theory`` on the training rows, naming the theory and held-out case on failure."""
     training = features.reset_index(drop=True)
     outcomes = observed.reset_index(drop=True)
+    where = "on every case" if held_out is None else f"on every case but {held_out!r}"
     try:
         fitted = theory.fit(training, outcomes)
     except Exception as exc:  # a theory's own bug must still name the theory and the case
-        raise TheoryError(
-            f"theory {label!r} failed while fitting on every case but {held_out!r}: {exc}"
-        ) from exc
+        raise TheoryError(f"theory {label!r} failed while fitting {where}: {exc}") from exc
     if not isinstance(fitted, Theory):
         raise TheoryError(
             f"theory {label!r}: fit returned a {type(fitted).__name__}, not a Theory; "
@@ -271,6 +594,25 @@ def _predict(theory: Theory, label: str, case_name: str, features: pd.DataFrame)
             f"for {len(features)} rows; return one per (state, option) row"
         )
     return _checked(probability, label, case_name, features)
+
+
+def _checked_link_output(
+    probability: np.ndarray,
+    label: str,
+    cases: Sequence[Case],
+    features: pd.DataFrame,
+    rows_of_case: Mapping[str, np.ndarray],
+    decision: np.ndarray,
+) -> np.ndarray:
+    """Check a link's probabilities over the whole table at once; name the case if they fail."""
+    totals = np.bincount(decision, weights=np.nan_to_num(probability, nan=np.inf))
+    valid = np.isfinite(probability).all() and ((probability >= -SUM_TOLERANCE) & (probability <= 1 + SUM_TOLERANCE)).all()
+    if valid and bool(np.all(np.abs(totals - 1.0) <= SUM_TOLERANCE)):
+        return np.clip(probability, 0.0, 1.0)
+    for case in cases:  # find the culprit, for the message
+        rows = rows_of_case[case.name]
+        _checked(probability[rows], label, case.name, features.iloc[rows].reset_index(drop=True))
+    return np.clip(probability, 0.0, 1.0)
 
 
 def _checked(probability: np.ndarray, label: str, case_name: str, features: pd.DataFrame) -> np.ndarray:
@@ -308,47 +650,58 @@ def _checked(probability: np.ndarray, label: str, case_name: str, features: pd.D
 # -- assembling the result ---------------------------------------------------------------------
 
 
-def _predictions_frame(
-    features: pd.DataFrame, observed: pd.Series, probability_columns: Mapping[str, np.ndarray]
-) -> pd.DataFrame:
-    """Long table case, state, state_name, option, theory, probability, observed.
+def _predictions_frame(features: pd.DataFrame, observed: pd.Series, runs: Mapping[str, _TheoryRun]) -> pd.DataFrame:
+    """Long table of :data:`PREDICTION_COLUMNS`, one row per (case, state, option, theory).
 
     Ordered by the features' row order (case, state and option as in the case files), then by
     theory in comparison order.
     """
-    labels = list(probability_columns)
+    labels = list(runs)
     n_rows, n_theories = len(features), len(labels)
+
+    def stacked(attribute: str) -> np.ndarray:
+        if not n_rows:
+            return np.empty(0)
+        return np.column_stack([getattr(runs[label], attribute) for label in labels]).reshape(-1)
+
     frame = pd.DataFrame(
         {
             "case": np.repeat(features["case"].astype(str).to_numpy(dtype=object), n_theories),
             "state": np.repeat(features["state"].to_numpy(dtype=np.int64), n_theories),
             "state_name": np.repeat(features["state_name"].astype(str).to_numpy(dtype=object), n_theories),
             "option": np.repeat(features["option"].astype(str).to_numpy(dtype=object), n_theories),
+            "is_neutral": np.repeat(features["is_neutral"].to_numpy(dtype=bool), n_theories),
             "theory": np.tile(np.asarray(labels, dtype=object), n_rows),
-            "probability": np.column_stack([probability_columns[label] for label in labels]).reshape(-1)
-            if n_rows
-            else np.empty(0),
+            "probability": stacked("out_of_sample").astype(float),
+            "probability_in_sample": stacked("in_sample").astype(float),
             "observed": np.repeat(observed.to_numpy(dtype=bool), n_theories),
+            "reason": stacked("reasons").astype(object) if n_rows else np.empty(0, dtype=object),
+            "predicts": stacked("predicts").astype(bool) if n_rows else np.empty(0, dtype=bool),
         }
     )
-    for column in ("case", "state_name", "option", "theory"):
+    for column in ("case", "state_name", "option", "theory", "reason"):
         frame[column] = frame[column].astype(str)
     return frame.loc[:, list(PREDICTION_COLUMNS)]
 
 
 def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
-    """Score every (case, state, theory) decision."""
+    """Score every (case, state, theory) decision, out of sample and in sample."""
     keys = ["case", "state", "theory"]
     # dense ids in order of first appearance: the predictions' own order
     ids, _ = pd.MultiIndex.from_frame(predictions[keys].astype(object)).factorize()
+    ids = np.asarray(ids, dtype=np.int64)
     probability = predictions["probability"].to_numpy(dtype=float)
+    in_sample = predictions["probability_in_sample"].to_numpy(dtype=float)
     observed = predictions["observed"].to_numpy(dtype=bool)
+    is_neutral = predictions["is_neutral"].to_numpy(dtype=bool)
     first = np.unique(ids, return_index=True)[1]
     top = scoring.top_options(probability, ids)
     options = predictions["option"].to_numpy(dtype=object)
-    favoured = pd.Series(options[top]).groupby(ids[top], sort=True).agg("|".join)
+    favoured = _joined_per_decision(options[top], ids[top], len(first))
     chosen_row = np.empty(len(first), dtype=np.int64)
     chosen_row[ids[observed]] = np.flatnonzero(observed)
+    offers_neutral = np.bincount(ids, weights=is_neutral.astype(float), minlength=len(first)) > 0
+    p_neutral = np.bincount(ids, weights=np.where(is_neutral, probability, 0.0), minlength=len(first))
     frame = pd.DataFrame(
         {
             "case": predictions["case"].to_numpy(dtype=object)[first],
@@ -356,13 +709,111 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
             "state_name": predictions["state_name"].to_numpy(dtype=object)[first],
             "theory": predictions["theory"].to_numpy(dtype=object)[first],
             "observed_option": options[chosen_row],
-            "predicted_option": favoured.to_numpy(dtype=object),
+            "predicted_option": favoured,
+            "reason": predictions["reason"].to_numpy(dtype=object)[first],
+            "predicts": predictions["predicts"].to_numpy(dtype=bool)[first],
             "p_observed": probability[chosen_row],
+            "p_align": np.where(offers_neutral, 1.0 - p_neutral, np.nan),
+            "aligned": np.where(offers_neutral, (~is_neutral[chosen_row]).astype(float), np.nan),
             "log_score": scoring.log_score(probability, observed, ids),
             "brier": scoring.brier(probability, observed, ids),
             "accuracy": scoring.accuracy(probability, observed, ids),
+            "log_score_in_sample": scoring.log_score(in_sample, observed, ids),
         }
     )
-    for column in ("case", "state_name", "theory", "observed_option", "predicted_option"):
+    for column in ("case", "state_name", "theory", "observed_option", "predicted_option", "reason"):
         frame[column] = frame[column].astype(str)
     return frame.loc[:, list(DECISION_COLUMNS)]
+
+
+def _joined_per_decision(values: np.ndarray, ids: np.ndarray, n_decisions: int) -> np.ndarray:
+    """``"|".join`` of each decision's values in row order; one value needs no join (the usual case)."""
+    joined = np.empty(n_decisions, dtype=object)
+    counts = np.bincount(ids, minlength=n_decisions)
+    single = counts[ids] == 1
+    joined[ids[single]] = values[single]
+    for decision in np.flatnonzero(counts > 1):
+        joined[decision] = "|".join(values[ids == decision])
+    return joined
+
+
+def _reference_scores(features: pd.DataFrame, observed: pd.Series, decision: np.ndarray) -> pd.DataFrame:
+    """Per decision, the scores of the two reference forecasts of the skill scores.
+
+    ``uniform`` gives every option ``1/k``; ``base_rate`` is climatology, the same forecast as the
+    ``base_rate`` baseline: ``P(neutral)`` = the add-one smoothed share of neutral outcomes among
+    the *other* cases' decisions that offered neutrality, the rest split evenly over the poles.
+    """
+    is_neutral = features["is_neutral"].to_numpy(dtype=bool)
+    chosen = observed.to_numpy(dtype=bool)
+    case_of_row = features["case"].to_numpy(dtype=object)
+    n_decisions = int(decision.max()) + 1 if decision.size else 0
+    first = np.unique(decision, return_index=True)[1]
+    case_of_decision = case_of_row[first]
+    offers = np.bincount(decision, weights=is_neutral.astype(float), minlength=n_decisions) > 0
+    went = np.bincount(decision, weights=(is_neutral & chosen).astype(float), minlength=n_decisions) > 0
+    k = np.bincount(decision, minlength=n_decisions).astype(float)
+    cases = list(dict.fromkeys(case_of_decision))
+    share = np.full(n_decisions, np.nan)
+    for case in cases:
+        train = (case_of_decision != case) & offers
+        if len(cases) == 1:
+            train = offers & False
+        share[case_of_decision == case] = (went[train].sum() + 1.0) / (train.sum() + 2.0) if train.any() else np.nan
+    poles = k - offers
+    row_share = share[decision]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        climatology = np.where(
+            np.isnan(row_share),
+            1.0 / k[decision],
+            np.where(
+                offers[decision],
+                np.where(is_neutral, row_share, (1.0 - row_share) / np.maximum(poles[decision], 1.0)),
+                1.0 / k[decision],
+            ),
+        )
+    uniform = 1.0 / k[decision]
+    return pd.DataFrame(
+        {
+            "case": case_of_decision.astype(str),
+            "state": features["state"].to_numpy(dtype=np.int64)[first],
+            "uniform_log_score": scoring.log_score(uniform, chosen, decision),
+            "uniform_brier": scoring.brier(uniform, chosen, decision),
+            "base_rate_log_score": scoring.log_score(climatology, chosen, decision),
+            "base_rate_brier": scoring.brier(climatology, chosen, decision),
+        }
+    )
+
+
+def _stack_and_resample(
+    decisions: pd.DataFrame, labels: list[str], reps: int, seed: int, processes: int, progress: bool
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Stacking weights and the stacked mixture's scores; the case-clustered bootstrap.
+
+    Returns the stacking table (theory, weight; plus per-decision nested log scores of the
+    mixture under :data:`STACKED`) and the bootstrap replicates of every theory's pooled mean
+    out-of-sample log score, the stacked mixture last (``None`` without replicates).
+    """
+    p_observed = decisions.pivot(index=["case", "state"], columns="theory", values="p_observed").loc[:, labels]
+    log_scores = decisions.pivot(index=["case", "state"], columns="theory", values="log_score").loc[:, labels]
+    groups = p_observed.index.get_level_values("case").to_numpy(dtype=object)
+    matrix = p_observed.to_numpy(dtype=float)
+    weights = stacking_weights(matrix)
+    n_cases = len(pd.unique(groups))
+    if n_cases > 1:
+        stacked_scores = nested_stacking_log_scores(matrix, groups)
+    else:
+        stacked_scores = np.full(len(matrix), np.nan)
+    stacking = pd.DataFrame(
+        {
+            "case": p_observed.index.get_level_values("case").astype(str),
+            "state": p_observed.index.get_level_values("state").astype(np.int64),
+            "log_score": stacked_scores,
+        }
+    )
+    stacking.attrs["weights"] = dict(zip(labels, map(float, weights)))
+    bootstrap = None
+    if reps > 0 and n_cases > 1:
+        scores = np.column_stack([log_scores.to_numpy(dtype=float), stacked_scores])
+        bootstrap = cluster_bootstrap(scores, groups, reps=reps, seed=seed, processes=processes, progress=progress)
+    return stacking, bootstrap

@@ -31,6 +31,8 @@ Vehtari, A., Gelman, A., & Gabry, J. (2017). Practical Bayesian model evaluation
 
 from __future__ import annotations
 
+import functools
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,15 +41,44 @@ import numpy as np
 import pandas as pd
 
 from alliancelab.datasets.case import Source
+from alliancelab.evaluation.calibration import expected_calibration_error, reliability_curve
+from alliancelab.evaluation.discrimination import auc
+from alliancelab.evaluation.paired_tests import TESTS_COLUMNS, clustered_se_of_mean, pairwise_tests
+from alliancelab.evaluation.scoring import proportional_reduction_in_error, skill_score
 
 ALL_CASES = "ALL"
 """The ``case`` value of rows that pool every decision of every case."""
 
 LEAVE_ONE_CASE_OUT = "leave-one-case-out"
+
+STACKED = "stacked mixture"
+"""The ``theory`` label of the comparison table's row for the stacked mixture of the theories."""
+
+_Z95 = 1.959963984540054
+"""The standard normal's 97.5% quantile."""
+
+MIN_CLUSTERS = 10
+"""Below this many cases, clustered standard errors and the bootstrap cannot be trusted
+(Cameron, Gelbach & Miller 2008); the result says so and shows per-case differences."""
 """How theories with free parameters are fitted (see :func:`alliancelab.evaluation.compare.compare`)."""
 
-PREDICTION_COLUMNS: tuple[str, ...] = ("case", "state", "state_name", "option", "theory", "probability", "observed")
-"""Columns of :attr:`ComparisonResult.predictions`."""
+PREDICTION_COLUMNS: tuple[str, ...] = (
+    "case",
+    "state",
+    "state_name",
+    "option",
+    "is_neutral",
+    "theory",
+    "probability",
+    "probability_in_sample",
+    "observed",
+    "reason",
+    "predicts",
+)
+"""Columns of :attr:`ComparisonResult.predictions`: ``probability`` is out of sample (link and
+theory fitted without the row's case), ``probability_in_sample`` fitted on every case;
+``reason`` is the branch of the theory's rule that decided the decision; ``predicts`` is False
+where the theory made no prediction."""
 
 DECISION_COLUMNS: tuple[str, ...] = (
     "case",
@@ -56,15 +87,69 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "theory",
     "observed_option",
     "predicted_option",
+    "reason",
+    "predicts",
     "p_observed",
+    "p_align",
+    "aligned",
     "log_score",
     "brier",
     "accuracy",
+    "log_score_in_sample",
 )
-"""Columns of :attr:`ComparisonResult.decisions`."""
+"""Columns of :attr:`ComparisonResult.decisions` (scores out of sample unless named otherwise;
+``p_align`` is the probability of aligning at all and ``aligned`` whether the state did, both
+missing in decisions without a neutral option)."""
 
-TABLE_COLUMNS: tuple[str, ...] = ("case", "theory", "rank", "n", "log_score", "diff_to_best", "se", "accuracy", "brier")
+TABLE_COLUMNS: tuple[str, ...] = (
+    "case",
+    "theory",
+    "rank",
+    "n",
+    "n_no_prediction",
+    "log_score",
+    "log_score_in_sample",
+    "diff_to_best",
+    "se",
+    "accuracy",
+    "brier",
+)
 """Columns of :meth:`ComparisonResult.to_frame`."""
+
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "theory",
+    "log_score",
+    "log_score_in_sample",
+    "n_params",
+    "diff_to_best",
+    "se",
+    "ci_low",
+    "ci_high",
+    "weight",
+    "n_no_prediction",
+    "warning",
+)
+"""Columns of :meth:`ComparisonResult.comparison_table` (``compare.csv``)."""
+
+SCORE_COLUMNS: tuple[str, ...] = (
+    "theory",
+    "scope",
+    "n",
+    "log_score",
+    "brier",
+    "accuracy",
+    "log_skill_base_rate",
+    "log_skill_uniform",
+    "brier_skill_base_rate",
+    "brier_skill_uniform",
+    "uniform_log_score",
+    "auc_align",
+    "pre",
+    "ece",
+    "n_no_prediction",
+)
+"""Columns of :meth:`ComparisonResult.scores` (``scores.csv``)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +173,16 @@ class TheoryInfo:
     fitted_settings
         For theories with free parameters: held-out case -> settings after fitting on the other
         cases. Empty otherwise.
+    n_params
+        Number of parameters fitted from the outcomes: the link's, or the theory's own for a
+        theory that supplies its probabilities.
+    link
+        The link its verdicts went through (``"own probabilities"`` for the baselines).
+    link_params
+        Held-out case -> the link's parameters fitted on the other cases, and ``"(all cases)"``
+        -> those fitted on every case (the in-sample fit).
+    choice_signs
+        For the conditional logit: feature -> the sign the theory expects.
     """
 
     label: str
@@ -98,6 +193,10 @@ class TheoryInfo:
     requires_fit: bool = False
     fitted_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     statement: str = ""
+    n_params: int = 0
+    link: str = ""
+    link_params: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    choice_signs: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +222,11 @@ class CaseInfo:
         Absolute path of the case file (for hashing), or ``None``.
     sources
         Provenance of the case's figures.
+    outcome_concept
+        What the outcome means: ``treaty``, ``war_side`` or ``alignment``.
+    pole_power
+        Pole id -> its power on every measure a theory may use (``cinc``, ``milex_share``,
+        ``gdp_share``; ``NaN`` where the case file lacks it).
     """
 
     name: str
@@ -139,6 +243,12 @@ class CaseInfo:
     file: str | None = None
     path: str | None = None
     sources: tuple[Source, ...] = ()
+    outcome_concept: str = "alignment"
+    pole_power: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+
+POWER_MEASURES: tuple[str, ...] = ("cinc", "milex_share", "gdp_share")
+"""The pole attributes a power-based theory may read (its ``power`` setting), in report order."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +262,10 @@ class ComparisonMeta:
         is kept so that resampling built on the result is reproducible.
     fitting
         How theories with free parameters were fitted (:data:`LEAVE_ONE_CASE_OUT`).
+    link
+        The link the comparison asked for (:mod:`alliancelab.evaluation.links`).
+    bootstrap_reps
+        Case-clustered bootstrap replicates drawn (0 if none).
     theories
         One record per theory, in comparison order.
     cases
@@ -162,12 +276,16 @@ class ComparisonMeta:
     fitting: str
     theories: tuple[TheoryInfo, ...]
     cases: tuple[CaseInfo, ...]
+    link: str = "fixed"
+    bootstrap_reps: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as plain JSON-ready data (absolute paths left out)."""
         return {
             "seed": self.seed,
             "fitting": self.fitting,
+            "link": self.link,
+            "bootstrap_reps": self.bootstrap_reps,
             "theories": [
                 {
                     "label": t.label,
@@ -176,6 +294,9 @@ class ComparisonMeta:
                     "requires_fit": t.requires_fit,
                     "settings": _jsonable(t.settings),
                     "fitted_settings": _jsonable(t.fitted_settings),
+                    "link": t.link,
+                    "n_params": t.n_params,
+                    "link_params": _jsonable(t.link_params),
                     "references": list(t.references),
                 }
                 for t in self.theories
@@ -186,6 +307,7 @@ class ComparisonMeta:
                     "title": c.title,
                     "year": c.year,
                     "period": list(c.period) if c.period else None,
+                    "outcome_concept": c.outcome_concept,
                     "file": c.file,
                     "options": list(c.options),
                     "n_decisions": c.n_decisions,
@@ -231,6 +353,16 @@ class ComparisonResult:
         is the option with the highest probability (tied options joined by ``"|"``).
     meta
         The settings the comparison ran with.
+    references
+        One row per decision (case, state): the log and Brier scores of the two reference
+        forecasts, ``uniform`` (every option ``1/k``) and ``base_rate`` (climatology, fitted
+        leave-one-case-out), for the skill scores.
+    stacking
+        One row per decision: the stacked mixture's out-of-sample log score (weights fitted on
+        the other cases); ``stacking.attrs["weights"]`` holds the weights fitted on every case.
+    bootstrap
+        Case-clustered bootstrap replicates (replicates x theories, the stacked mixture last) of
+        the pooled mean out-of-sample log score; ``None`` with a single case or no replicates.
 
     Notes
     -----
@@ -240,6 +372,9 @@ class ComparisonResult:
     predictions: pd.DataFrame
     decisions: pd.DataFrame
     meta: ComparisonMeta
+    references: pd.DataFrame | None = None
+    stacking: pd.DataFrame | None = None
+    bootstrap: np.ndarray | None = None
 
     @property
     def theory_labels(self) -> tuple[str, ...]:
@@ -251,21 +386,42 @@ class ComparisonResult:
         """The cases, in comparison order."""
         return tuple(c.name for c in self.meta.cases)
 
+    @property
+    def concepts(self) -> dict[str, str]:
+        """Case name -> outcome concept (``treaty``, ``war_side``, ``alignment``)."""
+        return {c.name: c.outcome_concept for c in self.meta.cases}
+
+    @functools.cached_property
+    def _pivots(self) -> dict[str, pd.DataFrame]:
+        """Decisions x theories matrices of every per-decision column, pivoted once."""
+        columns = ["log_score", "log_score_in_sample", "brier", "accuracy", "predicts"]
+        wide = self.decisions.pivot(index=["case", "state"], columns="theory", values=columns)
+        labels = list(self.theory_labels)
+        return {column: wide[column].loc[:, labels] for column in columns}
+
+    def _wide(self, column: str, scope: str | None = None) -> pd.DataFrame:
+        """Decisions x theories matrix of one per-decision column (one case, or all for ``None``/ALL)."""
+        frame = self._pivots[column]
+        if scope is None or scope == ALL_CASES:
+            return frame
+        return frame[frame.index.get_level_values("case") == scope]
+
     # -- the single source of truth --------------------------------------------------------
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the comparison table every other view is drawn from.
+        """Return the per-case comparison table every other per-case view is drawn from.
 
         Returns
         -------
         pandas.DataFrame
             Columns :data:`TABLE_COLUMNS`: one row per case and theory, then one per theory with
-            case :data:`ALL_CASES` (all decisions pooled, each weighing the same). ``log_score``,
-            ``accuracy`` and ``brier`` are means over the decisions; ``diff_to_best`` is the mean
-            paired difference in log score to the case's best theory (0 for the best, else
-            negative) and ``se`` its standard error (``NaN`` with a single decision); ``rank`` 1
-            is the best (ties keep comparison order). Rows are ordered by case (comparison order,
-            ``ALL`` last), then rank.
+            case :data:`ALL_CASES` (all decisions pooled, each weighing the same). Scores are
+            out-of-sample means over the decisions (``log_score_in_sample`` beside it);
+            ``diff_to_best`` is the mean paired difference in log score to the scope's best
+            theory (0 for the best, else negative) and ``se`` its standard error: decision by
+            decision within a case, clustered by case for :data:`ALL_CASES` (``NaN`` with a
+            single decision or case); ``rank`` 1 is the best (ties keep comparison order).
+            ``n_no_prediction`` counts the decisions where the theory made no prediction.
         """
         parts = [self._scope_table(scope) for scope in (*self.case_names, ALL_CASES)]
         table = pd.concat(parts, ignore_index=True)
@@ -273,61 +429,432 @@ class ComparisonResult:
 
     def _scope_table(self, scope: str) -> pd.DataFrame:
         """The comparison rows of one case (or of all cases pooled)."""
-        decisions = self.decisions if scope == ALL_CASES else self.decisions[self.decisions["case"] == scope]
         labels = list(self.theory_labels)
-        # decisions x theories matrices of the per-decision scores, columns in comparison order
-        wide = {
-            column: decisions.pivot(index=["case", "state"], columns="theory", values=column).loc[:, labels]
-            for column in ("log_score", "brier", "accuracy")
-        }
-        log_scores = wide["log_score"].to_numpy(dtype=float)
+        log_scores = self._wide("log_score", scope).to_numpy(dtype=float)
         n = log_scores.shape[0]
         mean_log = log_scores.mean(axis=0)
-        # best first; ties (and NaN, which cannot arise with n > 0) keep comparison order
         order = sorted(range(len(labels)), key=lambda j: (-mean_log[j], j))
         best = order[0]
         rank = np.empty(len(labels), dtype=np.int64)
         rank[order] = np.arange(1, len(labels) + 1)
+        clusters = self._wide("log_score", scope).index.get_level_values("case").to_numpy(dtype=object)
         with np.errstate(invalid="ignore"):
             differences = log_scores - log_scores[:, [best]]
             diff_to_best = differences.mean(axis=0)
-            se = differences.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(len(labels), np.nan)
-        # the best theory differs from itself by exactly nothing
+            if scope == ALL_CASES:
+                se = np.array([clustered_se_of_mean(differences[:, j], clusters) for j in range(len(labels))])
+            else:
+                se = differences.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(len(labels), np.nan)
         diff_to_best[best] = 0.0
-        se[best] = 0.0 if n > 1 else np.nan
+        se[best] = 0.0 if np.isfinite(se).any() or n > 1 else np.nan
+        no_prediction = (~self._wide("predicts", scope).astype(bool)).sum(axis=0).to_numpy(dtype=np.int64)
         table = pd.DataFrame(
             {
                 "case": scope,
                 "theory": labels,
                 "rank": rank,
                 "n": n,
+                "n_no_prediction": no_prediction,
                 "log_score": mean_log,
+                "log_score_in_sample": self._wide("log_score_in_sample", scope).to_numpy(dtype=float).mean(axis=0),
                 "diff_to_best": diff_to_best,
                 "se": se,
-                "accuracy": wide["accuracy"].to_numpy(dtype=float).mean(axis=0),
-                "brier": wide["brier"].to_numpy(dtype=float).mean(axis=0),
+                "accuracy": self._wide("accuracy", scope).to_numpy(dtype=float).mean(axis=0),
+                "brier": self._wide("brier", scope).to_numpy(dtype=float).mean(axis=0),
             }
         )
         return table.sort_values("rank", kind="stable").reset_index(drop=True)
 
-    # -- views -----------------------------------------------------------------------------
+    # -- the headline table ----------------------------------------------------------------
 
-    def scores(self) -> pd.DataFrame:
-        """Return mean scores per theory and case, plus one row per theory for case ``ALL``.
+    def comparison_table(self) -> pd.DataFrame:
+        """Return the ArviZ-``compare``-style table: every theory pooled over all cases, best first.
+
+        Computed once per result; each call returns a fresh copy.
 
         Returns
         -------
         pandas.DataFrame
-            Columns ``theory, case, n, accuracy, log_score, brier``; ordered by theory
-            (comparison order), then case (comparison order, ``ALL`` last).
+            Columns :data:`COMPARE_COLUMNS`: ``rank``; the out-of-sample mean log score and the
+            in-sample one with the number of fitted parameters ``n_params``; ``diff_to_best``
+            with its case-clustered standard error ``se`` and the 95% interval of the
+            case-clustered paired bootstrap (``ci_low``, ``ci_high``); the stacking ``weight``;
+            ``n_no_prediction``; and ``warning``. The last row, :data:`STACKED`, is the stacked
+            mixture scored with weights fitted leave-one-case-out (rank missing: it is not a
+            theory).
+        """
+        return self._comparison_table.copy()
+
+    @functools.cached_property
+    def _comparison_table(self) -> pd.DataFrame:
+        overall = self._scope_table(ALL_CASES).set_index("theory")
+        labels = list(self.theory_labels)
+        n_params = {t.label: t.n_params for t in self.meta.theories}
+        weights = dict(self.stacking.attrs.get("weights", {})) if self.stacking is not None else {}
+        best = str(overall.index[0])
+        best_column = labels.index(best)
+        n_cases = len(self.case_names)
+        intervals: dict[str, tuple[float, float]] = {}
+        if self.bootstrap is not None:
+            with np.errstate(invalid="ignore"):  # -inf - -inf where a theory gave probability 0
+                replicate_diff = self.bootstrap - self.bootstrap[:, [best_column]]
+                for j, label in enumerate([*labels, STACKED]):
+                    low, high = np.percentile(replicate_diff[:, j], [2.5, 97.5])
+                    intervals[label] = (float(low), float(high))
+        rows = []
+        for label in overall.index:
+            row = overall.loc[label]
+            warnings = []
+            if int(row["n_no_prediction"]) > 0:
+                warnings.append(f"no prediction for {int(row['n_no_prediction'])} decision(s)")
+            if n_cases < MIN_CLUSTERS and label != best:
+                warnings.append(f"only {n_cases} cases: read the per-case differences")
+            if not np.isfinite(row["log_score"]):
+                warnings.append("probability 0 on an observed alignment")
+            low, high = intervals.get(str(label), (np.nan, np.nan))
+            rows.append(
+                {
+                    "rank": int(row["rank"]),
+                    "theory": str(label),
+                    "log_score": float(row["log_score"]),
+                    "log_score_in_sample": float(row["log_score_in_sample"]),
+                    "n_params": int(n_params.get(str(label), 0)),
+                    "diff_to_best": float(row["diff_to_best"]),
+                    "se": float(row["se"]),
+                    "ci_low": 0.0 if label == best else low,
+                    "ci_high": 0.0 if label == best else high,
+                    "weight": float(weights.get(str(label), np.nan)),
+                    "n_no_prediction": int(row["n_no_prediction"]),
+                    "warning": "; ".join(warnings),
+                }
+            )
+        if self.stacking is not None and np.isfinite(self.stacking["log_score"]).all():
+            stacked = self.stacking.set_index(["case", "state"])["log_score"]
+            best_scores = self._wide("log_score")[best]
+            differences = stacked.reindex(best_scores.index).to_numpy(dtype=float) - best_scores.to_numpy(dtype=float)
+            clusters = best_scores.index.get_level_values("case").to_numpy(dtype=object)
+            low, high = intervals.get(STACKED, (np.nan, np.nan))
+            rows.append(
+                {
+                    "rank": pd.NA,
+                    "theory": STACKED,
+                    "log_score": float(stacked.mean()),
+                    "log_score_in_sample": np.nan,
+                    "n_params": len(labels) - 1,
+                    "diff_to_best": float(differences.mean()),
+                    "se": clustered_se_of_mean(differences, clusters),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "weight": np.nan,
+                    "n_no_prediction": 0,
+                    "warning": "a mixture of the theories above, not a theory; weights fitted leave-one-case-out",
+                }
+            )
+        table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
+        table["rank"] = table["rank"].astype("Int64")
+        return table
+
+    def tests(self) -> pd.DataFrame:
+        """Return every pairwise test of the theories' out-of-sample log scores.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`alliancelab.evaluation.paired_tests.TESTS_COLUMNS`: for every pair of
+            theories the Vuong (1989) test raw and with AIC and BIC corrections, Clarke's
+            distribution-free test, and the case-clustered paired bootstrap; ``level`` is
+            ``"case"``. Computed once per result; each call returns a fresh copy.
+        """
+        return self._tests.copy()
+
+    @functools.cached_property
+    def _tests(self) -> pd.DataFrame:
+        if len(self.theory_labels) < 2:  # nothing to pair
+            return pd.DataFrame(columns=list(TESTS_COLUMNS))
+        loglik = self._wide("log_score")
+        clusters = loglik.index.get_level_values("case").to_numpy(dtype=object)
+        n_params = {t.label: t.n_params for t in self.meta.theories}
+        drawn = self.meta.bootstrap_reps if self.bootstrap is not None else 0
+        table = pairwise_tests(
+            loglik.reset_index(drop=True), clusters, n_params, level="case", reps=max(drawn, 1), seed=self.meta.seed
+        )
+        if drawn == 0:  # no bootstrap was asked for, or a single case: nothing to resample
+            bootstrap = table["test"] == "bootstrap"
+            table.loc[bootstrap, ["statistic", "p_value", "ci_low", "ci_high"]] = np.nan
+            table.loc[bootstrap, "warning"] = (
+                "no case-clustered bootstrap: a single case, or no replicates asked for (--bootstrap-reps)"
+            )
+        return table
+
+    def per_case_differences(self) -> pd.DataFrame:
+        """Return each theory's mean difference in log score to the pooled best theory, per case.
+
+        With fewer than :data:`MIN_CLUSTERS` cases these, and the sign count of
+        :meth:`sign_counts`, are what a reader should weigh, not a z statistic.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``theory, case, n, diff`` (theory minus the pooled best; 0 for the best).
+        """
+        best = str(self._scope_table(ALL_CASES)["theory"].iloc[0])
+        rows = []
+        for case in self.case_names:
+            wide = self._wide("log_score", case)
+            for label in self.theory_labels:
+                difference = (wide[label] - wide[best]).to_numpy(dtype=float)
+                rows.append({"theory": label, "case": case, "n": len(difference), "diff": float(difference.mean())})
+        return pd.DataFrame(rows, columns=["theory", "case", "n", "diff"])
+
+    def sign_counts(self) -> pd.DataFrame:
+        """Return, per theory, the cases it wins, loses and ties against the pooled best theory.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``theory, wins, losses, ties, cases``.
+        """
+        differences = self.per_case_differences()
+        rows = []
+        for label, group in differences.groupby("theory", sort=False):
+            diff = group["diff"].to_numpy(dtype=float)
+            rows.append(
+                {
+                    "theory": label,
+                    "wins": int(np.sum(diff > 0)),
+                    "losses": int(np.sum(diff < 0)),
+                    "ties": int(np.sum(diff == 0)),
+                    "cases": len(diff),
+                }
+            )
+        return pd.DataFrame(rows, columns=["theory", "wins", "losses", "ties", "cases"])
+
+    def difference_intervals(self) -> pd.DataFrame:
+        """Return each theory's difference to the best with a 95% interval, per case and pooled.
+
+        Within a case the interval is normal, ``diff +/- 1.96 se`` with the paired SE over its
+        decisions; pooled it is the case-clustered bootstrap's percentile interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``scope, scope_title, theory, diff, ci_low, ci_high, is_best, n``.
         """
         table = self.to_frame()
-        theory_order = {label: i for i, label in enumerate(self.theory_labels)}
-        case_order = {name: i for i, name in enumerate((*self.case_names, ALL_CASES))}
-        table = table.assign(
-            _theory=table["theory"].map(theory_order), _case=table["case"].map(case_order)
-        ).sort_values(["_theory", "_case"], kind="stable")
-        return table.loc[:, ["theory", "case", "n", "accuracy", "log_score", "brier"]].reset_index(drop=True)
+        titles = {c.name: c.title for c in self.meta.cases}
+        pooled = self.comparison_table().set_index("theory")
+        parts = []
+        for scope in (*self.case_names, ALL_CASES):
+            rows = table[table["case"] == scope]
+            diff = rows["diff_to_best"].to_numpy(dtype=float)
+            se = rows["se"].to_numpy(dtype=float)
+            if scope == ALL_CASES:
+                low = pooled.loc[rows["theory"], "ci_low"].to_numpy(dtype=float)
+                high = pooled.loc[rows["theory"], "ci_high"].to_numpy(dtype=float)
+            else:
+                low, high = diff - _Z95 * se, diff + _Z95 * se
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "scope": scope,
+                        "scope_title": "all cases pooled" if scope == ALL_CASES else titles.get(scope, scope),
+                        "theory": rows["theory"].to_numpy(),
+                        "diff": diff,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "is_best": rows["rank"].to_numpy() == 1,
+                        "n": rows["n"].to_numpy(),
+                    }
+                )
+            )
+        return pd.concat(parts, ignore_index=True)
+
+    def score_intervals(self) -> pd.DataFrame:
+        """Return each theory's mean log score with a 95% interval, per case and pooled, beside uniform's.
+
+        Within a case the interval is normal (``mean +/- 1.96 sd / sqrt(n)``); pooled it is the
+        case-clustered bootstrap's percentile interval. ``uniform_log_score`` is the mean of
+        ``-ln k``, the score of knowing nothing.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``scope, theory, log_score, ci_low, ci_high, uniform_log_score``.
+        """
+        labels = list(self.theory_labels)
+        rows = []
+        for scope in (*self.case_names, ALL_CASES):
+            scores = self._wide("log_score", scope)
+            reference = self.references
+            if reference is not None:
+                members = reference if scope == ALL_CASES else reference[reference["case"] == scope]
+                uniform = float(members["uniform_log_score"].mean())
+            else:
+                uniform = np.nan
+            for j, label in enumerate(labels):
+                values = scores[label].to_numpy(dtype=float)
+                mean = float(values.mean())
+                if scope == ALL_CASES and self.bootstrap is not None:
+                    with np.errstate(invalid="ignore"):
+                        low, high = (float(v) for v in np.percentile(self.bootstrap[:, j], [2.5, 97.5]))
+                elif len(values) > 1 and np.isfinite(values).all():
+                    half = _Z95 * float(values.std(ddof=1)) / np.sqrt(len(values))
+                    low, high = mean - half, mean + half
+                else:
+                    low = high = np.nan
+                rows.append(
+                    {
+                        "scope": scope,
+                        "theory": label,
+                        "log_score": mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "uniform_log_score": uniform,
+                    }
+                )
+        return pd.DataFrame(rows, columns=["scope", "theory", "log_score", "ci_low", "ci_high", "uniform_log_score"])
+
+    # -- every score, per scope -------------------------------------------------------------
+
+    def scores(self, by: str = "case") -> pd.DataFrame:
+        """Return every score per theory and scope.
+
+        Parameters
+        ----------
+        by
+            ``"case"`` (one scope per case, then ``ALL``), ``"concept"`` (one per outcome
+            concept, then ``ALL``) or ``"all"`` (``ALL`` only).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`SCORE_COLUMNS`: out-of-sample means of the log score, Brier score and
+            accuracy; the log and Brier skill against the base rate (climatology) and against
+            uniform; the AUC of the align / stay-out stage; the proportional reduction in error
+            against the modal category; the expected calibration error; and the number of
+            decisions without a prediction. Ordered by theory (comparison order), then scope.
+        """
+        if by not in ("case", "concept", "all"):
+            raise ValueError(f"by must be 'case', 'concept' or 'all', got {by!r}")
+        concept_of = self.concepts
+        if by == "case":
+            scopes = [(name, [name]) for name in self.case_names]
+        elif by == "concept":
+            concepts = list(dict.fromkeys(concept_of.values()))
+            scopes = [(concept, [c for c in self.case_names if concept_of[c] == concept]) for concept in concepts]
+        else:
+            scopes = []
+        scopes.append((ALL_CASES, list(self.case_names)))
+        rows = []
+        for label in self.theory_labels:
+            mine = self.decisions[self.decisions["theory"] == label]
+            rows_of = self.predictions[self.predictions["theory"] == label]
+            for scope, members in scopes:
+                rows.append(self._score_row(label, scope, members, mine, rows_of))
+        return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+
+    def _score_row(
+        self, label: str, scope: str, members: list[str], mine: pd.DataFrame, rows_of: pd.DataFrame
+    ) -> dict[str, object]:
+        decisions = mine[mine["case"].isin(members)]
+        predictions = rows_of[rows_of["case"].isin(members)]
+        log = float(decisions["log_score"].mean())
+        brier = float(decisions["brier"].mean())
+        reference = self.references
+        if reference is not None:
+            ref = reference[reference["case"].isin(members)]
+            skill = {
+                "log_skill_base_rate": skill_score(log, float(ref["base_rate_log_score"].mean())),
+                "log_skill_uniform": skill_score(log, float(ref["uniform_log_score"].mean())),
+                "brier_skill_base_rate": skill_score(brier, float(ref["base_rate_brier"].mean())),
+                "brier_skill_uniform": skill_score(brier, float(ref["uniform_brier"].mean())),
+                "uniform_log_score": float(ref["uniform_log_score"].mean()),
+            }
+        else:
+            skill = dict.fromkeys(
+                ("log_skill_base_rate", "log_skill_uniform", "brier_skill_base_rate", "brier_skill_uniform", "uniform_log_score"),
+                np.nan,
+            )
+        stage = decisions.dropna(subset=["p_align", "aligned"])
+        return {
+            "theory": label,
+            "scope": scope,
+            "n": len(decisions),
+            "log_score": log,
+            "brier": brier,
+            "accuracy": float(decisions["accuracy"].mean()),
+            **skill,
+            "auc_align": auc(stage["p_align"].to_numpy(dtype=float), stage["aligned"].to_numpy(dtype=float) > 0.5),
+            "pre": proportional_reduction_in_error(
+                decisions["accuracy"].to_numpy(dtype=float),
+                decisions["observed_option"].to_numpy(dtype=object),
+                decisions["case"].to_numpy(dtype=object),
+            ),
+            "ece": expected_calibration_error(
+                predictions["probability"].to_numpy(dtype=float), predictions["observed"].to_numpy(dtype=bool)
+            ),
+            "n_no_prediction": int((~decisions["predicts"].astype(bool)).sum()),
+        }
+
+    def reliability(self, n_bins: int = 10) -> pd.DataFrame:
+        """Return each theory's reliability curve over all decisions (out of sample).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``theory`` and the columns of
+            :func:`alliancelab.evaluation.calibration.reliability_curve`.
+        """
+        parts = []
+        for label in self.theory_labels:
+            rows = self.predictions[self.predictions["theory"] == label]
+            curve = reliability_curve(
+                rows["probability"].to_numpy(dtype=float), rows["observed"].to_numpy(dtype=bool), n_bins=n_bins
+            )
+            parts.append(curve.assign(theory=label))
+        frame = pd.concat(parts, ignore_index=True)
+        return frame.loc[:, ["theory", *[c for c in frame.columns if c != "theory"]]]
+
+    def coefficients(self) -> pd.DataFrame:
+        """Return the conditional logit's coefficients (fitted on every case) beside the expected signs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``theory, feature, coefficient, expected_sign, sign_as_expected``; empty
+            unless the comparison used the ``clogit`` link.
+        """
+        rows = []
+        for theory in self.meta.theories:
+            if not theory.link.startswith("clogit"):
+                continue
+            fitted = theory.link_params.get("(all cases)", {})
+            for feature, value in fitted.items():
+                expected = theory.choice_signs.get(feature)
+                rows.append(
+                    {
+                        "theory": theory.label,
+                        "feature": feature,
+                        "coefficient": float(value),
+                        "expected_sign": expected if expected is not None else pd.NA,
+                        "sign_as_expected": (np.sign(value) == expected) if expected is not None else pd.NA,
+                    }
+                )
+        return pd.DataFrame(rows, columns=["theory", "feature", "coefficient", "expected_sign", "sign_as_expected"])
+
+    def no_predictions(self) -> pd.DataFrame:
+        """Return, per theory and case, how many decisions the theory made no prediction for.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``theory, case, n, n_no_prediction``.
+        """
+        frame = self.decisions.assign(silent=~self.decisions["predicts"].astype(bool))
+        table = frame.groupby(["theory", "case"], sort=False).agg(n=("silent", "size"), n_no_prediction=("silent", "sum"))
+        return table.reset_index()
+
+    # -- views -----------------------------------------------------------------------------
 
     def paired_differences(self) -> pd.DataFrame:
         """Return each theory's paired difference in log score to the best, per case and overall.
@@ -335,8 +862,8 @@ class ComparisonResult:
         Returns
         -------
         pandas.DataFrame
-            Columns ``theory, case, log_score, diff_to_best, se, rank``: an ``az.compare``-like
-            table, per case (comparison order, ``ALL`` last) best first. See the module docstring.
+            Columns ``theory, case, log_score, diff_to_best, se, rank``, per case (comparison
+            order, ``ALL`` last) best first. See the module docstring.
         """
         return self.to_frame().loc[:, ["theory", "case", "log_score", "diff_to_best", "se", "rank"]]
 
@@ -370,37 +897,41 @@ class ComparisonResult:
         return pd.DataFrame(rows, columns=["case", "n", "best", "log_score", "runner_up", "runner_up_log_score", "margin", "se"])
 
     def summary(self) -> str:
-        """Return a short text table: the overall ranking and the best theory per case.
+        """Return a short text table: the comparison table and the best theory per case.
 
         Returns
         -------
         str
             Plain text for a terminal, numbers to three decimals.
         """
-        table = self.to_frame()
-        overall = table[table["case"] == ALL_CASES]
-        n_decisions = int(overall["n"].iloc[0]) if len(overall) else 0
-        width = max([len("theory"), *(len(label) for label in self.theory_labels)])
+        table = self.comparison_table()
+        n_decisions = len(self.decisions) // max(len(self.theory_labels), 1)
+        width = max([len("theory"), *(len(label) for label in table["theory"])])
         lines = [
             f"alliancelab comparison: {len(self.case_names)} case(s), {n_decisions} decisions, "
-            f"{len(self.theory_labels)} theories (seed {self.meta.seed})",
+            f"{len(self.theory_labels)} theories, link {self.meta.link} (seed {self.meta.seed})",
             "",
-            "All cases pooled, best first (log score: mean ln p(observed), higher is better; "
-            "diff and se: paired, to the best):",
-            f"{'rank':>4}  {'theory':<{width}}  {'n':>4}  {'log score':>9}  {'diff':>7}  {'se':>6}  "
-            f"{'accuracy':>8}  {'brier':>6}",
+            "All cases pooled, best first (out-of-sample mean log score; in-sample beside it with the number of "
+            "fitted parameters; diff to the best with its case-clustered SE and 95% bootstrap interval):",
+            f"{'rank':>4}  {'theory':<{width}}  {'log score':>9}  {'in-sample':>9}  {'k':>2}  {'diff':>7}  {'se':>6}  "
+            f"{'95% interval':>17}  {'weight':>6}  {'no pred':>7}",
         ]
-        for row in overall.itertuples(index=False):
+        for row in table.itertuples(index=False):
+            rank = "-" if pd.isna(row.rank) else str(row.rank)
+            interval = f"[{_fmt(row.ci_low)}, {_fmt(row.ci_high)}]"
             lines.append(
-                f"{row.rank:>4}  {row.theory:<{width}}  {row.n:>4}  {_fmt(row.log_score):>9}  "
-                f"{_fmt(row.diff_to_best):>7}  {_fmt(row.se):>6}  {_fmt(row.accuracy):>8}  {_fmt(row.brier):>6}"
+                f"{rank:>4}  {row.theory:<{width}}  {_fmt(row.log_score):>9}  {_fmt(row.log_score_in_sample):>9}  "
+                f"{row.n_params:>2}  {_fmt(row.diff_to_best):>7}  {_fmt(row.se):>6}  {interval:>17}  "
+                f"{_fmt(row.weight):>6}  {row.n_no_prediction:>7}"
             )
+        if len(self.case_names) < MIN_CLUSTERS:
+            lines += ["", small_sample_warning(len(self.case_names))]
         best = self.best_by_case()
         per_case = best[best["case"] != ALL_CASES]
         case_width = max([len("case"), *(len(name) for name in per_case["case"])])
         lines += [
             "",
-            "Best theory per case (margin: its mean log score minus the runner-up's):",
+            "Best theory per case (margin: its mean log score minus the runner-up's; se within the case):",
             f"{'case':<{case_width}}  {'n':>4}  {'best':<{width}}  {'margin':>7}  {'se':>6}  runner-up",
         ]
         for row in per_case.itertuples(index=False):
@@ -410,6 +941,24 @@ class ComparisonResult:
                 f"{_fmt(row.se):>6}  {runner}"
             )
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The comparison table as HTML, for Jupyter."""
+        table = self.comparison_table()
+        caption = (
+            f"alliancelab comparison: {len(self.case_names)} case(s), link {html.escape(self.meta.link)}; "
+            "out-of-sample mean log score, best first"
+        )
+        return f"<p>{caption}</p>" + table.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="", escape=True)
+
+
+def small_sample_warning(n_cases: int) -> str:
+    """The words the report and summary use when there are too few cases to cluster on."""
+    return (
+        f"With {n_cases} case{'s' if n_cases != 1 else ''}, fewer than {MIN_CLUSTERS}, standard errors and bootstrap "
+        "intervals clustered by case cannot be trusted (Cameron, Gelbach & Miller 2008): read them as rough, and "
+        "weigh the per-case differences and the count of cases won and lost instead of a z statistic."
+    )
 
 
 def _fmt(value: float) -> str:

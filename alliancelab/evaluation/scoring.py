@@ -212,3 +212,137 @@ def top_options(probability: ArrayLike, decision: ArrayLike) -> np.ndarray:
     ids = ids.astype(np.int64).reshape(-1)
     n_decisions = int(ids.max()) + 1 if ids.size else 0
     return _is_top(p, ids, n_decisions)
+
+
+def skill_score(score: float, reference_score: float, perfect: float = 0.0) -> float:
+    """Generic skill score: the share of the way from a reference forecast to a perfect one.
+
+    ``(score - reference_score) / (perfect - reference_score)`` (Murphy 1973; Wilks 2011, ch. 8).
+    1 is a perfect forecast, 0 is no better than the reference, negative is worse than it. The
+    same formula serves scores where higher is better and where lower is better, because
+    ``perfect`` carries the direction:
+
+    - mean log score (higher is better, at most 0): ``perfect = 0``; with a reference of, say,
+      -1.0 a theory scoring -0.4 has skill ``(-0.4 + 1) / (0 + 1) = 0.6``;
+    - mean Brier score (lower is better, at least 0): ``perfect = 0`` as well; with a reference
+      of 0.5 a theory scoring 0.2 has skill ``(0.2 - 0.5) / (0 - 0.5) = 0.6``. This is the usual
+      Brier skill score ``1 - score / reference``.
+
+    Parameters
+    ----------
+    score
+        The mean score of the forecast being judged (e.g. a theory's mean log score).
+    reference_score
+        The mean score of the reference forecast on the same decisions (e.g. ``uniform`` or
+        ``base_rate``).
+    perfect
+        The score of a perfect forecast: 0 for both the log score and the Brier score.
+
+    Returns
+    -------
+    float
+        The skill score; ``nan`` when ``reference_score == perfect`` (the reference is already
+        perfect, so there is no room to improve on it). A score of ``-inf`` (a log score with a
+        zero probability on what happened) gives ``-inf``.
+
+    References
+    ----------
+    Murphy, A. H. (1973). Hedging and skill scores for probability forecasts. *Journal of
+        Applied Meteorology* 12(1), 215-223.
+    Wilks, D. S. (2011). *Statistical Methods in the Atmospheric Sciences*, 3rd ed., ch. 8
+        (forecast verification). Academic Press.
+
+    Examples
+    --------
+    >>> round(skill_score(-0.4, -1.0), 4)
+    0.6
+    >>> round(skill_score(0.2, 0.5), 4)
+    0.6
+    """
+    score, reference_score, perfect = float(score), float(reference_score), float(perfect)
+    room = perfect - reference_score
+    if room == 0.0:
+        return float("nan")
+    return (score - reference_score) / room
+
+
+def proportional_reduction_in_error(
+    accuracy_per_decision: ArrayLike,
+    observed_option_per_decision: ArrayLike,
+    groups: ArrayLike | None = None,
+) -> float:
+    """Proportional reduction in error against guessing the modal option (PRE).
+
+    ``PRE = 1 - errors_theory / errors_modal`` (Hagle & Mitchell 1992; Herron 1999), where
+
+    - ``errors_theory = n - sum(accuracy_per_decision)``: the decisions the theory got wrong; a
+      tie counts as a fraction (see :func:`accuracy`), so errors may be fractional;
+    - ``errors_modal``: the errors of the null model that predicts, for every decision, the
+      option chosen most often. Options differ between cases (USA/USSR in one, Entente/Central
+      Powers in another), so with ``groups`` (one label per decision, normally its case) the
+      modal option is found within each group and the errors are summed over the groups.
+
+    PRE is 1 for a theory that makes no errors, 0 for one that does no better than the modal
+    guess and negative for one that does worse. The modal guess is chosen knowing the outcomes
+    (it is the best constant prediction in sample), so the null model has a head start; PRE
+    inherits accuracy's faults (it ignores how confident a prediction was) and is reported for
+    readability beside the proper scores.
+
+    Parameters
+    ----------
+    accuracy_per_decision
+        Accuracy of each decision, in [0, 1] (the output of :func:`accuracy`).
+    observed_option_per_decision
+        The option chosen in each decision (any hashable, sortable labels), same length.
+    groups
+        Optional group label per decision (the case); omitted, all decisions form one group.
+
+    Returns
+    -------
+    float
+        The PRE; ``nan`` when the modal guess makes no errors (every group chose one option
+        only) or there are no decisions.
+
+    References
+    ----------
+    Hagle, T. M., & Mitchell, G. E. (1992). Goodness-of-fit measures for probit and logit.
+        *American Journal of Political Science* 36(3), 762-784.
+    Herron, M. C. (1999). Postestimation uncertainty in limited dependent variable models.
+        *Political Analysis* 8(1), 83-98.
+
+    Examples
+    --------
+    >>> proportional_reduction_in_error([1, 1, 1, 0], ["USA", "USA", "USSR", "USSR"])
+    0.5
+    """
+    acc = np.asarray(accuracy_per_decision, dtype=float).reshape(-1)
+    options = np.asarray(observed_option_per_decision).reshape(-1)
+    if options.shape != acc.shape:
+        raise ValueError(
+            f"accuracy_per_decision has {acc.size} entries but observed_option_per_decision has "
+            f"{options.size}; give one of each per decision"
+        )
+    if not np.all((acc >= 0.0) & (acc <= 1.0)):
+        raise ValueError("accuracy_per_decision must lie in [0, 1] (and not be NaN): one accuracy per decision")
+    if groups is None:
+        group_ids = np.zeros(acc.size, dtype=np.int64)
+    else:
+        raw_groups = np.asarray(groups).reshape(-1)
+        if raw_groups.shape != acc.shape:
+            raise ValueError(
+                f"groups has {raw_groups.size} entries but there are {acc.size} decisions; give one per decision"
+            )
+        group_ids = np.unique(raw_groups, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    n = acc.size
+    if n == 0:
+        return float("nan")
+    option_ids = np.unique(options, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    n_options = int(option_ids.max()) + 1
+    cell, cell_count = np.unique(group_ids * n_options + option_ids, return_counts=True)
+    modal_count = np.zeros(int(group_ids.max()) + 1, dtype=np.int64)
+    np.maximum.at(modal_count, cell // n_options, cell_count)
+    errors_modal = float(n - modal_count.sum())
+    if errors_modal == 0.0:
+        return float("nan")
+    errors_theory = n - float(acc.sum())
+    return 1.0 - errors_theory / errors_modal

@@ -35,11 +35,15 @@ import datetime as dt
 import hashlib
 import html
 import json
+import multiprocessing
 import os
+import pickle
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -48,19 +52,51 @@ import numpy as np
 import pandas as pd
 
 from alliancelab.errors import InputError
-from alliancelab.evaluation.results import ALL_CASES, CaseInfo, ComparisonResult, TheoryInfo
-from alliancelab.reporting.figures import GRID_MAX_STATES, case_title, figure_name, inline_svg, render_figures
+from alliancelab.evaluation.links import DEFAULT_LINK_REASON, make_link
+from alliancelab.evaluation.results import (
+    ALL_CASES,
+    MIN_CLUSTERS,
+    POWER_MEASURES,
+    CaseInfo,
+    ComparisonResult,
+    TheoryInfo,
+    small_sample_warning,
+)
+from alliancelab.reporting import bibliography
+from alliancelab.reporting.svg_text import GRID_MAX_STATES, case_title, figure_name, inline_svg
+from alliancelab.reporting.latex import booktabs_table
 
 TIMESTAMP_KEY = "generated_at"
 """Word that marks the only line of each report file that changes from run to run."""
 
-REPORT_FILES: tuple[str, ...] = ("scores.csv", "predictions.csv", "report.md", "report.html", "meta.json")
+REPORT_FILES: tuple[str, ...] = (
+    "compare.csv",
+    "scores.csv",
+    "tests.csv",
+    "predictions.csv",
+    "compare.tex",
+    "tests.tex",
+    "references.bib",
+    "report.md",
+    "report.html",
+    "meta.json",
+)
 """The files every report folder holds, besides :data:`FIGURES_DIR`."""
 
 FIGURES_DIR = "figures"
 """Sub-folder of the SVG figures."""
 
-PREDICTION_CSV_COLUMNS: tuple[str, ...] = ("case", "state", "option", "theory", "probability", "observed")
+PREDICTION_CSV_COLUMNS: tuple[str, ...] = (
+    "case",
+    "state",
+    "state_name",
+    "option",
+    "theory",
+    "probability",
+    "probability_in_sample",
+    "observed",
+    "reason",
+)
 """Columns of ``predictions.csv``."""
 
 CSV_FLOAT_FORMAT = "%.6f"
@@ -77,6 +113,22 @@ SCORING_REFERENCES: tuple[str, ...] = (
     "Good, I. J. (1952). Rational decisions. Journal of the Royal Statistical Society, Series B 14(1), 107-114.",
     "Vehtari, A., Gelman, A., & Gabry, J. (2017). Practical Bayesian model evaluation using leave-one-out "
     "cross-validation and WAIC. Statistics and Computing 27(5), 1413-1432.",
+    "Yao, Y., Vehtari, A., Simpson, D., & Gelman, A. (2018). Using stacking to average Bayesian predictive "
+    "distributions. Bayesian Analysis 13(3), 917-1007.",
+    "Vuong, Q. H. (1989). Likelihood ratio tests for model selection and non-nested hypotheses. Econometrica "
+    "57(2), 307-333.",
+    "Clarke, K. A. (2003). Nonparametric model discrimination in international relations. Journal of Conflict "
+    "Resolution 47(1), 72-93.",
+    "Clarke, K. A. (2007). A simple distribution-free test for nonnested model selection. Political Analysis "
+    "15(3), 347-363.",
+    "Cameron, A. C., Gelbach, J. B., & Miller, D. L. (2008). Bootstrap-based improvements for inference with "
+    "clustered errors. Review of Economics and Statistics 90(3), 414-427.",
+    "McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior. In P. Zarembka (ed.), "
+    "Frontiers in Econometrics, 105-142. New York: Academic Press.",
+    "Hagle, T. M., & Mitchell, G. E. (1992). Goodness-of-fit measures for probit and logit. American Journal of "
+    "Political Science 36(3), 762-784.",
+    "Naeini, M. P., Cooper, G. F., & Hauskrecht, M. (2015). Obtaining well calibrated probabilities using "
+    "Bayesian binning. Proceedings of the AAAI Conference on Artificial Intelligence 29, 2901-2907.",
 )
 
 
@@ -84,7 +136,7 @@ def write_report(
     result: ComparisonResult,
     out_dir: str | os.PathLike[str],
     *,
-    command: str,
+    command: str | None = None,
     data_hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Write the fit report of ``result`` into ``out_dir``, replacing any previous report there.
@@ -97,7 +149,8 @@ def write_report(
         The report folder; created if missing. If it exists it may hold only report files
         (:data:`REPORT_FILES` and :data:`FIGURES_DIR`), which are replaced as a whole.
     command
-        The command line that produced the result, recorded in ``meta.json`` and the reports.
+        The command line that produced the result, recorded in ``meta.json`` and the reports;
+        by default a note that the report was written from Python.
     data_hashes
         Further file -> SHA-256 entries for ``meta.json`` (data files the caller read, say); they
         are added to the hashes of the case files, which are always computed.
@@ -112,6 +165,8 @@ def write_report(
     InputError
         If ``out_dir`` is a file, or a folder holding anything other than report files.
     """
+    if command is None:
+        command = f"write_report() from Python (link {result.meta.link}, seed {result.meta.seed})"
     given = Path(out_dir)
     # absolute, so that "." or "report/" still has a parent to stage beside
     out_dir = Path(os.path.abspath(given))
@@ -214,20 +269,32 @@ def _build(
 ) -> list[str]:
     """Write every report file into ``folder``; return their relative names."""
     generated_at = _timestamp()
-    svgs = render_figures(result)
+    wait_for_figures = _start_figures(result)
+    written: list[str] = []
+
+    table = result.comparison_table()
+    tests = result.tests()
+    csv_options = {"index": False, "float_format": CSV_FLOAT_FORMAT, "lineterminator": "\n"}
+    table.to_csv(folder / "compare.csv", **csv_options)
+    result.scores(by="case").to_csv(folder / "scores.csv", **csv_options)
+    tests.to_csv(folder / "tests.csv", **csv_options)
+    predictions = result.predictions.loc[:, list(PREDICTION_CSV_COLUMNS)]
+    predictions.to_csv(folder / "predictions.csv", **csv_options)
+    written += ["compare.csv", "scores.csv", "tests.csv", "predictions.csv"]
+
+    _write_text(folder / "compare.tex", _compare_latex(result, table))
+    _write_text(folder / "tests.tex", _tests_latex(tests))
+    keys, _ = bibliography.keys_for(_cited_texts(result))
+    _write_text(folder / "references.bib", bibliography.bibtex(keys))
+    written += ["compare.tex", "tests.tex", "references.bib"]
+
+    document = _document(result, command=command, generated_at=generated_at)
+    svgs = wait_for_figures()
     figures_dir = folder / FIGURES_DIR
     figures_dir.mkdir()
-    written: list[str] = []
     for stem, svg in svgs.items():
         _write_text(figures_dir / f"{stem}.svg", svg)
         written.append(f"{FIGURES_DIR}/{stem}.svg")
-
-    result.scores().to_csv(folder / "scores.csv", index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
-    predictions = result.predictions.loc[:, list(PREDICTION_CSV_COLUMNS)]
-    predictions.to_csv(folder / "predictions.csv", index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
-    written += ["scores.csv", "predictions.csv"]
-
-    document = _document(result, command=command, generated_at=generated_at)
     _write_text(folder / "report.md", _render_markdown(document))
     _write_text(folder / "report.html", _render_html(document, svgs))
     written += ["report.md", "report.html"]
@@ -240,7 +307,7 @@ def _build(
         "command": command,
         "seed": result.meta.seed,
         TIMESTAMP_KEY: generated_at,
-        "environment": {"python": platform.python_version(), **{lib: _version(lib) for lib in LIBRARIES}},
+        "environment": environment(),
         "data_hashes": hashes,
         "comparison": result.meta.to_dict(),
         "files": sorted([*written, "meta.json"]),
@@ -250,10 +317,122 @@ def _build(
     return written
 
 
+def _draw_figures(result: ComparisonResult) -> dict[str, str]:
+    """Every figure of the report as SVG text (matplotlib is imported only here)."""
+    from alliancelab.reporting.figures import render_figures
+
+    return render_figures(result)
+
+
+def _draw_pickled_figures(pickled: bytes) -> dict[str, str]:
+    """:func:`_draw_figures` of a pickled result (the worker process's entry point)."""
+    return _draw_figures(pickle.loads(pickled))  # noqa: S301 - our own bytes, from the parent process
+
+
+def _start_figures(result: ComparisonResult) -> Callable[[], dict[str, str]]:
+    """Start drawing the figures; return a function that waits for them and returns the SVGs.
+
+    Drawing is the slowest part of a report, and independent of the tables: where the platform
+    can fork and there is a second core, a worker process draws while this one writes the
+    tables. The SVGs are the same either way (deterministic output), and if the worker cannot
+    start or dies, the figures are drawn here instead.
+    """
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: _draw_figures(result)
+    try:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        # pickled here, not in the pool's feeder thread, which would race this thread's caches
+        future = executor.submit(_draw_pickled_figures, pickle.dumps(result))
+    except OSError:
+        return lambda: _draw_figures(result)
+
+    def wait() -> dict[str, str]:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return _draw_figures(result)
+        finally:
+            executor.shutdown()
+
+    return wait
+
+
+def _cited_texts(result: ComparisonResult) -> list[str]:
+    """Every reference the report cites: method, theories and the cases' data sources."""
+    texts = list(SCORING_REFERENCES)
+    for theory in result.meta.theories:
+        texts += list(theory.references)
+    for case in result.meta.cases:
+        texts += [source.citation for source in case.sources if source.citation]
+    return list(dict.fromkeys(texts))
+
+
+def _compare_latex(result: ComparisonResult, table: pd.DataFrame) -> str:
+    """The comparison table as a booktabs LaTeX table."""
+    return booktabs_table(
+        table.assign(rank=table["rank"].astype(object).where(table["rank"].notna(), "")),
+        columns=[
+            ("rank", "Rank", ""),
+            ("theory", "Theory", ""),
+            ("log_score", "Log score", "{:.3f}"),
+            ("log_score_in_sample", "In sample", "{:.3f}"),
+            ("n_params", "$k$", "{:d}"),
+            ("diff_to_best", "Difference", "{:.3f}"),
+            ("se", "SE", "{:.3f}"),
+            ("ci_low", "95\\% low", "{:.3f}"),
+            ("ci_high", "95\\% high", "{:.3f}"),
+            ("weight", "Weight", "{:.2f}"),
+            ("n_no_prediction", "No pred.", "{:d}"),
+        ],
+        caption=(
+            f"Out-of-sample mean log score of each theory ({result.meta.link} link, fitted leave-one-case-out), "
+            "best first, with the in-sample score and the number of fitted parameters $k$; the difference to the "
+            "best theory with its case-clustered standard error and 95\\% case-clustered bootstrap interval; "
+            "stacking weights (Yao et al. 2018)."
+        ),
+        label="tab:alliancelab-compare",
+        notes=small_sample_warning(len(result.case_names)) if len(result.case_names) < MIN_CLUSTERS else "",
+    )
+
+
+def _tests_latex(tests: pd.DataFrame) -> str:
+    """The pairwise tests as a booktabs LaTeX table."""
+    return booktabs_table(
+        tests,
+        columns=[
+            ("theory_a", "Theory A", ""),
+            ("theory_b", "Theory B", ""),
+            ("test", "Test", ""),
+            ("statistic", "Statistic", "{:.3f}"),
+            ("p_value", "$p$", "{:.3f}"),
+            ("diff", "Mean diff.", "{:.3f}"),
+            ("ci_low", "95\\% low", "{:.3f}"),
+            ("ci_high", "95\\% high", "{:.3f}"),
+            ("n", "$n$", "{:d}"),
+        ],
+        caption=(
+            "Pairwise tests of the out-of-sample pointwise log scores: Vuong (1989), raw and with AIC and BIC "
+            "corrections; Clarke's (2003, 2007) sign test; the case-clustered paired bootstrap. Two-sided $p$; "
+            "a positive difference favours theory A."
+        ),
+        label="tab:alliancelab-tests",
+    )
+
+
 def _write_text(path: Path, text: str) -> None:
     """UTF-8 with ``\\n`` line ends on every platform."""
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+
+
+def environment() -> dict[str, str]:
+    """Versions of Python and the main libraries, for ``meta.json``."""
+    return {"python": platform.python_version(), **{lib: _version(lib) for lib in LIBRARIES}}
+
+
+def timestamp() -> str:
+    """Now in UTC to the second (``$SOURCE_DATE_EPOCH`` when set); see :func:`_timestamp`."""
+    return _timestamp()
 
 
 def _timestamp() -> str:
@@ -374,11 +553,11 @@ def _verdict(row: pd.Series, scope_words: str) -> str:
             f"over {decisions}, decision by decision the same."
         )
     text = (
-        f"{scope_words}, {best} fits best with a mean log score of {score} over {decisions}, "
+        f"{scope_words}, {best} fits best out of sample with a mean log score of {score} over {decisions}, "
         f"{_num(margin)} higher than the runner-up, {runner} ({runner_score})"
     )
     if not np.isfinite(se):
-        return text + "; with a single decision there is no standard error."
+        return text + "; there is no standard error."
     if se == 0.0:
         return text + "; the difference is the same on every decision, so its paired standard error is 0."
     ratio = margin / se
@@ -389,56 +568,309 @@ def _verdict(row: pd.Series, scope_words: str) -> str:
 
 
 def _ranking_table(table: pd.DataFrame) -> _Table:
+    """A per-case ranking: out of sample beside in sample, with paired SE."""
     rows = tuple(
         (
             str(r.rank),
             str(r.theory),
             _num(r.log_score),
+            _num(r.log_score_in_sample),
             _num(r.diff_to_best),
             "-" if r.rank == 1 else _num(r.se),
             _num(r.accuracy),
             _num(r.brier),
+            str(r.n_no_prediction),
         )
         for r in table.itertuples(index=False)
     )
     return _Table(
-        header=("rank", "theory", "mean log score", "difference to best", "paired SE", "accuracy", "Brier"),
+        header=(
+            "rank",
+            "theory",
+            "log score",
+            "in sample",
+            "difference to best",
+            "paired SE",
+            "accuracy",
+            "Brier",
+            "no prediction",
+        ),
         rows=rows,
-        numeric=(True, False, True, True, True, True, True),
+        numeric=(True, False, True, True, True, True, True, True, True),
+    )
+
+
+def _comparison_block(table: pd.DataFrame) -> _Table:
+    """The headline table (compare.csv) for the report."""
+    rows = []
+    for r in table.itertuples(index=False):
+        is_best = not pd.isna(r.rank) and int(r.rank) == 1
+        rank = "-" if pd.isna(r.rank) else str(r.rank)
+        interval = "-" if is_best else f"[{_num(r.ci_low)}, {_num(r.ci_high)}]"
+        rows.append(
+            (
+                rank,
+                str(r.theory),
+                _num(r.log_score),
+                _num(r.log_score_in_sample),
+                str(r.n_params),
+                _num(r.diff_to_best),
+                "-" if is_best else _num(r.se),
+                interval,
+                _num(r.weight, 2),
+                str(r.n_no_prediction),
+                str(r.warning) or "-",
+            )
+        )
+    return _Table(
+        header=(
+            "rank",
+            "theory",
+            "log score (out of sample)",
+            "in sample",
+            "fitted parameters",
+            "difference to best",
+            "SE (clustered by case)",
+            "95% bootstrap interval",
+            "stacking weight",
+            "no prediction",
+            "warnings",
+        ),
+        rows=tuple(rows),
+        numeric=(True, False, True, True, True, True, True, True, True, True, False),
+    )
+
+
+def _scores_block(scores: pd.DataFrame) -> _Table:
+    rows = tuple(
+        (
+            str(r.scope),
+            str(r.theory),
+            str(r.n),
+            _num(r.log_score),
+            _num(r.brier),
+            _num(r.accuracy),
+            _num(r.log_skill_base_rate),
+            _num(r.log_skill_uniform),
+            _num(r.auc_align),
+            _num(r.pre),
+            _num(r.ece),
+        )
+        for r in scores.itertuples(index=False)
+    )
+    return _Table(
+        header=(
+            "scope",
+            "theory",
+            "n",
+            "log score",
+            "Brier",
+            "accuracy",
+            "log skill vs base rate",
+            "log skill vs uniform",
+            "AUC (align or not)",
+            "PRE vs modal",
+            "ECE",
+        ),
+        rows=rows,
+        numeric=(False, False, True, True, True, True, True, True, True, True, True),
+    )
+
+
+def _per_case_block(result: ComparisonResult) -> list[_Block]:
+    differences = result.per_case_differences()
+    signs = result.sign_counts().set_index("theory")
+    best = str(result.comparison_table()["theory"].iloc[0])
+    header = ("theory", *result.case_names, "cases won", "cases lost", "tied")
+    rows = []
+    for label in result.theory_labels:
+        mine = differences[differences["theory"] == label].set_index("case")
+        rows.append(
+            (
+                label,
+                *(_num(float(mine.loc[case, "diff"])) for case in result.case_names),
+                str(signs.loc[label, "wins"]),
+                str(signs.loc[label, "losses"]),
+                str(signs.loc[label, "ties"]),
+            )
+        )
+    return [
+        _Paragraph(
+            f"Per case: each theory's mean out-of-sample log score minus that of {best}, the best pooled, and the "
+            "number of cases in which it did better (won) or worse (lost) than it."
+        ),
+        _Table(header=header, rows=tuple(rows), numeric=(False, *([True] * (len(header) - 1)))),
+    ]
+
+
+def _tests_block(tests: pd.DataFrame) -> _Table:
+    rows = tuple(
+        (
+            str(r.theory_a),
+            str(r.theory_b),
+            str(r.test),
+            _num(r.statistic),
+            _num(r.p_value),
+            _num(r.diff),
+            "-" if pd.isna(r.ci_low) else f"[{_num(r.ci_low)}, {_num(r.ci_high)}]",
+        )
+        for r in tests.itertuples(index=False)
+    )
+    return _Table(
+        header=("theory A", "theory B", "test", "statistic", "p (two-sided)", "mean difference A - B", "95% interval"),
+        rows=rows,
+        numeric=(False, False, False, True, True, True, True),
+    )
+
+
+def _power_block(result: ComparisonResult) -> list[_Block]:
+    """The poles' power on every measure, so a reader sees when the measure decides the result."""
+    rows = []
+    strongest_differs = []
+    for case in result.meta.cases:
+        for pole, power in case.pole_power.items():
+            shown = [_num(float(power.get(measure, np.nan))) for measure in POWER_MEASURES]
+            rows.append((case.name, f"{pole} ({case.option_names.get(pole, pole)})", *shown))
+        leaders = set()
+        for measure in POWER_MEASURES:
+            known = {
+                pole: float(power[measure])
+                for pole, power in case.pole_power.items()
+                if np.isfinite(float(power.get(measure, np.nan)))
+            }
+            if known:
+                leaders.add(max(known, key=lambda pole: known[pole]))
+        if len(leaders) > 1:
+            strongest_differs.append(case.name)
+    note = (
+        "The strongest pole depends on the measure in " + ", ".join(strongest_differs) + "; a power-based theory's "
+        "verdict there follows from the measure (its power setting: cinc, milex or gdp; see alliancelab sensitivity)."
+        if strongest_differs
+        else "The same pole is strongest on every measure in every case."
+    )
+    return [
+        _Table(
+            header=("case", "pole", "CINC", "military expenditure share", "real GDP share"),
+            rows=tuple(rows),
+            numeric=(False, False, True, True, True),
+        ),
+        _Paragraph(note),
+    ]
+
+
+def _reasons_block(result: ComparisonResult, case: str) -> _Table:
+    """How many decisions of a case each branch of each theory's rule decided."""
+    decisions = result.decisions[result.decisions["case"] == case]
+    counts = decisions.groupby(["theory", "reason"], sort=False).size().reset_index(name="n")
+    rows = tuple((str(r.theory), str(r.reason), str(r.n)) for r in counts.itertuples(index=False))
+    return _Table(header=("theory", "branch of its rule", "decisions"), rows=rows, numeric=(False, False, True))
+
+
+def _states_block(result: ComparisonResult, case: str) -> _Table:
+    """Per state: the observed alignment and each theory's favoured option and probability of it."""
+    decisions = result.decisions[result.decisions["case"] == case]
+    labels = list(result.theory_labels)
+    by_state = decisions.set_index(["state", "theory"])
+    rows = []
+    for state in dict.fromkeys(decisions["state"]):
+        first = by_state.loc[(state, labels[0])]
+        cells = []
+        for label in labels:
+            entry = by_state.loc[(state, label)]
+            cells.append(f"{str(entry['predicted_option']).replace('|', '/')} ({_num(float(entry['p_observed']), 2)})")
+        rows.append((f"{first['state_name']} ({state})", str(first["observed_option"]), *cells))
+    return _Table(
+        header=("state (COW code)", "observed", *labels),
+        rows=tuple(rows),
+        numeric=(False, False, *([False] * len(labels))),
     )
 
 
 def _document(result: ComparisonResult, *, command: str, generated_at: str) -> list[_Block]:
     """The report's content, independent of the output format."""
     table = result.to_frame()
+    comparison = result.comparison_table()
     best = result.best_by_case().set_index("case", drop=False)
     cases = {c.name: c for c in result.meta.cases}
-    overall = table[table["case"] == ALL_CASES]
-    n_total = int(overall["n"].iloc[0])
+    n_total = len(result.decisions) // max(len(result.theory_labels), 1)
     theory_list = ", ".join(result.theory_labels)
+    n_cases = len(cases)
 
     blocks: list[_Block] = [
         _Heading(1, "alliancelab: fit of alignment theories"),
         _Paragraph(f"Report {TIMESTAMP_KEY} {generated_at} (UTC).", css_class="generated"),
         _Paragraph(command, css_class="command"),
         _Paragraph(
-            f"{len(result.theory_labels)} theories ({theory_list}) predicted the alignment of "
-            f"{n_total} deciding states in {len(cases)} case{'s' if len(cases) != 1 else ''}. Each theory gives a "
-            "probability to every option of every decision; it is scored by the mean log score (the natural log "
-            "of the probability it gave to what the state did: higher is better, 0 is perfect), with accuracy "
-            "and the Brier score (lower is better, 0 to 2) alongside. Differences between theories are paired: "
-            "computed decision by decision against the best theory, with their standard error."
+            f"{len(result.theory_labels)} theories ({theory_list}) predicted the alignment of {n_total} deciding "
+            f"states in {n_cases} case{'s' if n_cases != 1 else ''}. Each theory's verdicts became probabilities "
+            f"through the {result.meta.link} link, whose parameters were fitted leave-one-case-out, so every score "
+            "below is out of sample unless it says otherwise. Theories are ranked by the mean log score (the natural "
+            "log of the probability given to what the state did: higher is better, 0 is perfect)."
         ),
-        _Heading(2, "Overall"),
+        _Heading(2, "Comparison"),
         _Paragraph(_verdict(best.loc[ALL_CASES], "Over all cases pooled")),
-        _ranking_table(overall),
+        _comparison_block(comparison),
+    ]
+    if n_cases < MIN_CLUSTERS:
+        blocks.append(_Paragraph(small_sample_warning(n_cases)))
+    blocks += _per_case_block(result)
+    blocks += [
         _Figure(
             "overview",
-            "Each theory's mean log score minus the best theory's, per case and over all cases pooled "
-            "(filled: the best; bars: one paired standard error either side).",
+            "Each theory's out-of-sample mean log score minus the best theory's, per case and over all cases pooled "
+            "(filled: the best; bars: 95% intervals, paired within a case, case-clustered bootstrap pooled).",
         ),
-        _Heading(2, "Results by case"),
+        _Figure(
+            "skill",
+            "Each theory's out-of-sample mean log score with its 95% interval; dashed: uniform's -ln k, the score "
+            "of knowing nothing.",
+        ),
+        _Heading(2, "Scores"),
+        _Paragraph(
+            "Out of sample, per outcome concept and pooled. Skill = (score - reference) / (perfect - reference): "
+            "above 0 beats the reference. AUC: how well P(align at all) separates states that aligned from those "
+            "that stayed out (0.5 is chance). PRE: proportional reduction in error against always predicting each "
+            "case's most common outcome. ECE: expected calibration error over every option's probability."
+        ),
+        _scores_block(result.scores(by="concept")),
+        _Heading(3, "Calibration"),
+        _Figure(
+            "calibration",
+            "Reliability: the observed frequency of options given each probability (binned), with 95% Wilson "
+            "intervals; on the diagonal a theory's probabilities mean what they say.",
+        ),
+        _Heading(2, "Pairwise tests"),
+        _Paragraph(
+            "For every pair of theories, on the out-of-sample pointwise log scores: the Vuong (1989) test, raw and "
+            "with AIC and BIC corrections for the number of fitted parameters; Clarke's distribution-free sign test "
+            "(2003, 2007); and the case-clustered paired bootstrap. p-values are two-sided. The Vuong and Clarke "
+            "tests treat decisions as independent; the bootstrap respects the cases."
+        ),
+        _tests_block(result.tests()),
+        _Heading(2, "The poles' power on every measure"),
+        *_power_block(result),
     ]
+    coefficients = result.coefficients()
+    if len(coefficients):
+        blocks += [
+            _Heading(2, "Conditional logit coefficients"),
+            _Paragraph("Fitted on every case, beside the sign each theory expects (the neutral constant has none)."),
+            _Table(
+                header=("theory", "feature", "coefficient", "expected sign", "as expected"),
+                rows=tuple(
+                    (
+                        str(r.theory),
+                        str(r.feature),
+                        _num(r.coefficient),
+                        "-" if pd.isna(r.expected_sign) else f"{int(r.expected_sign):+d}",
+                        "-" if pd.isna(r.sign_as_expected) else ("yes" if r.sign_as_expected else "no"),
+                    )
+                    for r in coefficients.itertuples(index=False)
+                ),
+                numeric=(False, False, True, False, False),
+            ),
+        ]
+    blocks.append(_Heading(2, "Results by case"))
     for name in result.case_names:
         case = cases[name]
         blocks += [
@@ -446,6 +878,10 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
             _Paragraph(_verdict(best.loc[name], f"In {name}")),
             _ranking_table(table[table["case"] == name]),
             _Figure(figure_name(name), _figure_caption(case)),
+            _Paragraph("Which branch of each theory's rule decided the decisions:"),
+            _reasons_block(result, name),
+            _Paragraph("Each state: the observed alignment and, per theory, the favoured option (probability of the observed one):"),
+            _states_block(result, name),
         ]
 
     blocks += _method_blocks(result)
@@ -455,16 +891,22 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
     blocks.append(_Heading(2, "Theories"))
     for theory in result.meta.theories:
         blocks += _theory_blocks(theory, result.meta.fitting)
+    keys, unmatched = bibliography.keys_for(_cited_texts(result))
     blocks += [
+        _Heading(2, "References"),
+        _Bullets(tuple(bibliography.formatted(keys)) + tuple(unmatched)),
         _Heading(2, "Files"),
         _Bullets(
             (
-                "scores.csv: mean accuracy, log score and Brier score per theory and case (case ALL: every "
-                "decision pooled).",
-                "predictions.csv: the probability every theory gave to every option of every decision "
-                "(observed: True on the option the state chose).",
+                "compare.csv (and compare.tex): the comparison table above.",
+                "scores.csv: every score per theory and case (scope ALL: every decision pooled).",
+                "tests.csv (and tests.tex): the pairwise tests.",
+                "predictions.csv: the probability every theory gave to every option of every decision, out of sample "
+                "and in sample, with the state's name and the branch of the theory's rule that decided it.",
+                "references.bib: BibTeX for every theory, method and dataset cited.",
                 "figures/: the figures of this report as SVG.",
-                "meta.json: versions of the software, SHA-256 of the case files, the seed and the command.",
+                "meta.json: versions of the software, SHA-256 of the case files, the link's fitted parameters, the "
+                "seed and the command.",
             )
         ),
     ]
@@ -472,16 +914,7 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
 
 
 def _method_blocks(result: ComparisonResult) -> list[_Block]:
-    fitted = [t.label for t in result.meta.theories if t.requires_fit]
-    fitting = (
-        f"Theories with free parameters ({', '.join(fitted)}) were fitted leave-one-case-out: the prediction "
-        "for each case comes from the theory fitted on the other cases' features and alignments only, so no "
-        "theory is scored on a case it learnt from. With a single case there is nothing to learn from and the "
-        "theory predicts with its given settings."
-        if fitted
-        else "No compared theory has free parameters, so none was fitted to the alignments it is scored on "
-        "(theories with free parameters would be fitted leave-one-case-out)."
-    )
+    link = make_link(result.meta.link)
     return [
         _Heading(2, "Method"),
         _Paragraph(
@@ -489,42 +922,36 @@ def _method_blocks(result: ComparisonResult) -> list[_Block]:
             "case says otherwise, neutrality. Theories see the states' and poles' attributes, never the "
             "observed alignments."
         ),
+        _Paragraph(
+            f"From verdicts to probabilities: the {link.name} link ({link.description}). {DEFAULT_LINK_REASON} "
+            "Every fitted parameter, the link's and a baseline's own, is fitted leave-one-case-out: the probabilities "
+            "for a case come from parameters fitted on the other cases' alignments only. The in-sample score, fitted "
+            "on every case, is shown beside it with the number of fitted parameters, so that flexibility cannot buy "
+            "a win. Decisions where a theory made no prediction (a feature it needs is missing) are counted and get "
+            "the link's fallback, never a silent coin flip. Other links: alliancelab compare --link fixed|error|"
+            "two-stage|clogit."
+        ),
         _Bullets(
             (
-                "Log score: ln p, where p is the probability the theory gave to the observed alignment (Good "
-                "1952). Higher is better; 0 means certainty on what happened; a probability of 0 on what "
-                "happened scores minus infinity. Theories are ranked by their mean log score.",
-                "Brier score: the sum over the options of (p - o)^2, where o is 1 for the observed option and "
-                "0 otherwise (Brier 1950, in its multi-category form, ranging from 0 to 2). Lower is better. "
-                "Log and Brier scores are strictly proper: a theory does best on average by stating the "
-                "probabilities it holds (Gneiting & Raftery 2007).",
-                "Accuracy: 1 if the observed alignment had the highest probability, 0 otherwise; when k options "
-                "tie for the highest and the observed one is among them, 1/k (the expected accuracy under a "
-                "random tie-break). Accuracy is shown for readability; it is not a proper score.",
-                "Paired differences: for each theory and each decision, its log score minus the best theory's "
-                "(the best has the highest mean log score in that case, or over all cases). The table gives the "
-                "mean of these differences and its standard error, sd / sqrt(n) with n - 1 in the sd, in the "
-                "manner of Vehtari, Gelman & Gabry (2017). Pairing removes what is shared, such as decisions "
-                "that are hard for every theory.",
+                "Log score: ln p, where p is the probability the theory gave to the observed alignment (Good 1952). "
+                "Higher is better; 0 means certainty on what happened.",
+                "Brier score: the sum over the options of (p - o)^2, from 0 to 2 (Brier 1950). Lower is better. Log "
+                "and Brier scores are strictly proper (Gneiting & Raftery 2007).",
+                "Accuracy: 1 if the observed alignment had the highest probability; 1/k for a k-way tie.",
+                "Paired differences: per decision, a theory's log score minus the best theory's. Within a case their "
+                "standard error is sd / sqrt(n); pooled over cases it is clustered by case (CR1, as sandwich::vcovCL), "
+                "and the 95% interval comes from a paired bootstrap that resamples whole cases.",
+                "Stacking: the weights of the mixture of theories that maximise its leave-one-case-out log score "
+                "(Yao, Vehtari, Simpson & Gelman 2018); the stacked row is scored with weights fitted without the "
+                "case it scores.",
                 "All cases pooled: every decision counts once, so cases with more deciding states weigh more.",
             )
         ),
-        _Paragraph(fitting),
         _Paragraph(
-            "From predictions to probabilities: a theory that states a deterministic prediction (the "
-            "balance of power, of threat, bandwagoning) is read as right with probability 1 - error_rate; "
-            "otherwise the state picks an option at random. error_rate is listed with each theory's settings; "
-            "it is a convention fixed before scoring, the same for every theory, not fitted. The log score "
-            "punishes a confident wrong call hard, so a theory can beat chance on accuracy and still lose to it "
-            "on log score."
+            "Caveats: the states of one case decide in view of each other rather than independently, which is why "
+            "pooled uncertainty is clustered by case; with fewer than ten cases even that is rough, and the per-case "
+            "differences say more."
         ),
-        _Paragraph(
-            "Caveats: with few decisions the normal approximation behind 'two standard errors' is rough, and "
-            "the states of one case decide in view of each other rather than independently, so the standard "
-            "errors are, if anything, too small. Read a margin under two standard errors as no clear difference."
-        ),
-        _Paragraph("References:"),
-        _Bullets(SCORING_REFERENCES),
     ]
 
 
@@ -549,23 +976,8 @@ def _case_blocks(case: CaseInfo) -> list[_Block]:
         items.append(f"Case file: {case.file}")
     blocks.append(_Bullets(tuple(items)))
     if case.sources:
-        blocks.append(_Paragraph("Sources:"))
-        blocks.append(
-            _Bullets(
-                tuple(
-                    " ".join(
-                        part
-                        for part in (
-                            f"{s.dataset}{' ' + s.version if s.version else ''}.",
-                            s.citation,
-                            f"(file {s.file})" if s.file else "",
-                        )
-                        if part
-                    )
-                    for s in case.sources
-                )
-            )
-        )
+        datasets = "; ".join(f"{s.dataset}{' ' + s.version if s.version else ''}" for s in case.sources)
+        blocks.append(_Paragraph(f"Data: {datasets} (full references below)."))
     return blocks
 
 
@@ -585,14 +997,15 @@ def _theory_blocks(theory: TheoryInfo, fitting: str) -> list[_Block]:
         items.insert(0, f"Prediction: {theory.statement}")
     if theory.name != theory.label:
         items.insert(0, f"Theory: {theory.name}.")
+    items.append(f"Link: {theory.link}; {theory.n_params} fitted parameter(s).")
+    for held_out, params in theory.link_params.items():
+        where = "Fitted on every case" if held_out.startswith("(") else f"Fitted without {held_out}"
+        items.append(f"{where}: {_settings_text(params)}.")
     if theory.requires_fit:
-        items.append(f"Has free parameters, fitted {fitting}.")
+        items.append(f"Has free parameters of its own, fitted {fitting}.")
         for held_out, settings in theory.fitted_settings.items():
             items.append(f"Fitted without {held_out}: {_settings_text(settings)}.")
-    blocks: list[_Block] = [_Heading(3, heading), _Bullets(tuple(items))]
-    if theory.references:
-        blocks += [_Paragraph("References:"), _Bullets(tuple(theory.references))]
-    return blocks
+    return [_Heading(3, heading), _Bullets(tuple(items))]
 
 
 # -- Markdown ----------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ Built-in theories (in report order): :class:`BalanceOfPower` (Waltz 1979),
 and the baselines :class:`BaseRate` (climatological share of neutrality) and
 :class:`Uniform`. Third-party theories are found through the ``"alliancelab.theories"``
 entry-point group (see :mod:`alliancelab.theories.registry`) and can be checked with the public
-conformance suite :func:`alliancelab.theories.conformance.check_theory`.
+conformance suite :func:`alliancelab.theories.conformance.check_theory`. Settings given as
+text on the command line are read by :mod:`alliancelab.theories.settings`.
 
 Examples
 --------
@@ -19,7 +20,7 @@ from __future__ import annotations
 from alliancelab.theories.balance_of_power import BalanceOfPower
 from alliancelab.theories.balance_of_threat import BalanceOfThreat
 from alliancelab.theories.bandwagoning import Bandwagoning
-from alliancelab.theories.base import Theory
+from alliancelab.theories.base import NO_PREDICTION, Explanation, Theory
 from alliancelab.theories.baselines import BaseRate, Uniform
 from alliancelab.theories.registry import (
     BUILTIN_THEORIES,
@@ -34,10 +35,12 @@ from alliancelab.theories.registry import (
 __all__ = [
     "BUILTIN_THEORIES",
     "ENTRY_POINT_GROUP",
+    "NO_PREDICTION",
     "BalanceOfPower",
     "BalanceOfThreat",
     "Bandwagoning",
     "BaseRate",
+    "Explanation",
     "PluginFailure",
     "Theory",
     "Uniform",

@@ -4,14 +4,72 @@ Feature tables come from YAML case files and user code, so a numeric column may 
 float64, a nullable ``Float64``/``Int64`` extension array, or ``object`` holding ``None``.
 These helpers turn any of them into plain float64 / bool numpy arrays with missing values as
 ``NaN``, so the theory code itself can stay short.
+
+The ``power`` setting of the power-based theories (balance of power, bandwagoning, balance of
+threat) chooses the measure of aggregate power; :data:`POWER_MEASURES` maps each choice to the
+state and pole columns it reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from alliancelab.errors import TheoryError
 from alliancelab.theories.base import group_max, group_sum
+
+POWER_MEASURES: Mapping[str, tuple[str, str]] = {
+    "cinc": ("state_cinc", "pole_cinc"),
+    "milex": ("state_milex_share", "pole_milex_share"),
+    "gdp": ("state_gdp_share", "pole_gdp_share"),
+}
+"""Valid values of the ``power`` setting -> (state column, pole column) it reads.
+
+``cinc``: COW CINC (NMC v7.0), the canonical default; ``milex``: the share of the system's
+military expenditure (NMC v7.0); ``gdp``: the share of the system's real GDP (Fariss, Anders,
+Markowitz & Barnum 2022). The last two are proxies for aggregate power."""
+
+DEFAULT_POWER: str = "cinc"
+"""Canonical default of the ``power`` setting."""
+
+
+def check_power(theory_name: str, power: object) -> None:
+    """Raise :class:`TheoryError` unless ``power`` is a key of :data:`POWER_MEASURES`."""
+    if not isinstance(power, str) or power not in POWER_MEASURES:
+        raise TheoryError(
+            f"theory {theory_name!r}: setting power must be one of {', '.join(map(repr, POWER_MEASURES))}, "
+            f"got {power!r}"
+        )
+
+
+def substitute_power(columns: tuple[str, ...], power: str) -> tuple[str, ...]:
+    """Return ``columns`` with the CINC columns replaced by those of ``power`` (duplicates dropped)."""
+    swap = dict(zip(POWER_MEASURES[DEFAULT_POWER], POWER_MEASURES[power]))
+    return tuple(dict.fromkeys(swap.get(column, column) for column in columns))
+
+
+def share_within_decisions(values: np.ndarray, features: pd.DataFrame) -> np.ndarray:
+    """Return each pole row's share of its decision's total over the poles with a known value.
+
+    Parameters
+    ----------
+    values
+        One non-negative number per row (power, threat); NaN where unknown.
+    features
+        The features table the rows belong to.
+
+    Returns
+    -------
+    numpy.ndarray
+        Finite floats: ``value / sum of the decision's known pole values`` on pole rows with a
+        known value; 0 on neutral rows, where the value is unknown, and where the total is 0.
+    """
+    known_pole = ~neutral_mask(features) & np.isfinite(values)
+    known = np.where(known_pole, values, 0.0)
+    total = group_sum(known, features)
+    return np.where(known_pole & (total > 0), known / np.where(total > 0, total, 1.0), 0.0)
 
 
 def numeric_column(features: pd.DataFrame, column: str) -> np.ndarray:

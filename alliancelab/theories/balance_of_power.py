@@ -30,6 +30,30 @@ the *strongest*. The theory predicts that the state aligns with one of the **oth
 The deterministic prediction is turned into probabilities by the shared error term of
 :mod:`alliancelab.theories.base` (``error_rate``, default 0.1).
 
+Measure of power
+----------------
+The setting ``power`` chooses the measure of aggregate capability; the rule is the same:
+
+- ``"cinc"`` (default, canonical): COW CINC, ``pole_cinc`` (NMC v7.0);
+- ``"milex"``: the pole's share of the system's military expenditure, ``pole_milex_share``
+  (computed from NMC v7.0 ``milex``);
+- ``"gdp"``: the pole's share of the system's real GDP, ``pole_gdp_share`` (computed from
+  Fariss, Anders, Markowitz & Barnum 2022).
+
+Military expenditure and GDP shares are *proxies* for aggregate power, not Waltz's measure:
+they serve as robustness checks of the canonical CINC operationalisation (Waltz's "combined
+capabilities" include population, economy and military alike; CINC is their standard index).
+
+Reasons and choice features
+---------------------------
+:meth:`BalanceOfPower.explain` gives each decision one of the reasons ``"balance against A"``
+(``A``: the strongest pole, ties joined by ``/``), ``"no weaker side -> neutral"``, and, where
+there is no prediction, ``"no prediction: every pole's power unknown"`` or ``"no prediction: no
+weaker side and no neutral option"``. :meth:`BalanceOfPower.choice_features` has one column,
+``power_share`` (expected sign -1: the stronger the pole, the less likely it is joined): the
+pole's power divided by the sum of the power of the decision's poles with a known value; 0 on
+the neutral row, where the pole's power is unknown, and where the total is 0.
+
 Dyad-year panel
 ---------------
 In the directed dyad-year panel (outcome: the two states share an ATOP defense pact) the theory
@@ -46,6 +70,13 @@ ch. 6 ("Anarchic Orders and Balances of Power"), esp. pp. 118, 126-127.
 Singer, J. David, Stuart Bremer and John Stuckey. 1972. "Capability Distribution, Uncertainty,
 and Major Power War, 1820-1965". In Bruce Russett (ed.), *Peace, War, and Numbers*. Beverly
 Hills: Sage, 19-48. (The CINC measure of aggregate capability.)
+
+Correlates of War Project. National Material Capabilities (NMC) Data Documentation,
+Version 7.0. (CINC and military expenditure.)
+
+Fariss, Christopher J., Therese Anders, Jonathan N. Markowitz and Miriam Barnum. 2022. "New
+Estimates of Over 500 Years of Historic GDP and Population Data". *Journal of Conflict
+Resolution* 66(3): 553-591. (Real GDP, for ``power="gdp"``.)
 """
 
 from __future__ import annotations
@@ -57,8 +88,25 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from alliancelab.theories._columns import neutral_mask, numeric_column, poles_with_highest, spread_evenly
-from alliancelab.theories.base import Theory, group_sum
+from alliancelab.theories._columns import (
+    DEFAULT_POWER,
+    POWER_MEASURES,
+    check_power,
+    neutral_mask,
+    numeric_column,
+    poles_with_highest,
+    share_within_decisions,
+    spread_evenly,
+    substitute_power,
+)
+from alliancelab.theories.base import (
+    NO_PREDICTION,
+    Explanation,
+    Theory,
+    group_sum,
+    options_where,
+    per_decision_reasons,
+)
 
 __all__ = ["BalanceOfPower"]
 
@@ -74,21 +122,43 @@ class BalanceOfPower(Theory):
     error_rate
         Probability that a state departs from the prediction and picks an option at random
         (shared convention, default 0.1).
+    power
+        The measure of aggregate power: ``"cinc"`` (default, COW CINC), ``"milex"`` (share of
+        the system's military expenditure) or ``"gdp"`` (share of the system's real GDP).
     """
 
     name: ClassVar[str] = "balance_of_power"
     title: ClassVar[str] = "Balance of power (Waltz 1979)"
     required_features: ClassVar[tuple[str, ...]] = ("pole_cinc",)
     references: ClassVar[tuple[str, ...]] = (
-        "Waltz, Kenneth N. 1979. Theory of International Politics. Reading, MA: Addison-Wesley, "
-        "ch. 6, esp. pp. 118, 126-127.",
-        "Singer, J. David, Stuart Bremer and John Stuckey. 1972. Capability Distribution, "
-        "Uncertainty, and Major Power War, 1820-1965. In B. Russett (ed.), Peace, War, and "
-        "Numbers. Beverly Hills: Sage, 19-48.",
+        (
+            "Waltz, Kenneth N. 1979. Theory of International Politics. Reading, MA: Addison-Wesley, "
+            "ch. 6, esp. pp. 118, 126-127."
+        ),
+        (
+            "Singer, J. David, Stuart Bremer and John Stuckey. 1972. Capability Distribution, "
+            "Uncertainty, and Major Power War, 1820-1965. In B. Russett (ed.), Peace, War, and "
+            "Numbers. Beverly Hills: Sage, 19-48."
+        ),
     )
     panel_features: ClassVar[Mapping[str, int]] = {"leader_third_party": +1, "system_leader2": -1}
+    choice_signs: ClassVar[Mapping[str, int]] = {"power_share": -1}
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
+    power: str = DEFAULT_POWER
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_power(self.name, self.power)
+
+    def feature_columns(self) -> tuple[str, ...]:
+        """Return the pole column of the chosen ``power`` measure (``pole_cinc`` by default)."""
+        return substitute_power(self.required_features, self.power)
+
+    def pole_power(self, features: pd.DataFrame) -> np.ndarray:
+        """Return each row's pole power under the ``power`` setting (NaN where unknown)."""
+        return numeric_column(features, POWER_MEASURES[self.power][1])
+
+    def explain(self, features: pd.DataFrame) -> Explanation:
         """Weight 1 over the poles other than the strongest; neutral if there are none.
 
         Parameters
@@ -98,14 +168,47 @@ class BalanceOfPower(Theory):
 
         Returns
         -------
-        numpy.ndarray
-            One non-negative weight per row.
+        Explanation
+            One non-negative weight per row, and the reason per decision (see the module
+            docstring).
         """
-        known_pole, strongest = poles_with_highest(numeric_column(features, "pole_cinc"), features)
+        self.check_features(features)
+        known_pole, strongest = poles_with_highest(self.pole_power(features), features)
         weaker = known_pole & ~strongest
         weights = spread_evenly(weaker, features)
+        any_known = group_sum(known_pole, features) > 0
+        no_weaker = group_sum(weaker, features) == 0
+        offers_neutral = group_sum(neutral_mask(features), features) > 0
         # Only the strongest on offer (one pole, or all tied): no external balancing possible.
-        stays_out = (
-            neutral_mask(features) & (group_sum(known_pole, features) > 0) & (group_sum(weaker, features) == 0)
+        stays_out = neutral_mask(features) & any_known & no_weaker
+        weights = np.where(stays_out, 1.0, weights)
+        reasons = per_decision_reasons(
+            features,
+            (~any_known, f"{NO_PREDICTION}: every pole's power unknown"),
+            (no_weaker & ~offers_neutral, f"{NO_PREDICTION}: no weaker side and no neutral option"),
+            (no_weaker, "no weaker side -> neutral"),
+            (np.ones(len(features), dtype=bool), "balance against " + options_where(strongest, features)),
         )
-        return np.where(stays_out, 1.0, weights)
+        return Explanation(weights, reasons)
+
+    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
+        """Return :meth:`explain`'s weights (the rule is implemented once, there)."""
+        return self.explain(features).weights
+
+    def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Return ``power_share``: each pole's share of the decision's poles' power.
+
+        Parameters
+        ----------
+        features
+            The features table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Column ``power_share`` (expected sign -1), indexed like ``features``; 0 on neutral
+            rows, where the pole's power is unknown, and where the decision's total is 0.
+        """
+        self.check_features(features)
+        share = share_within_decisions(self.pole_power(features), features)
+        return pd.DataFrame({"power_share": share}, index=features.index, dtype=float)

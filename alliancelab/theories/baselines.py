@@ -41,6 +41,15 @@ join.
 it does not use the shared error term: its ``error_rate`` defaults to 0. (A non-zero value would
 be honoured by :meth:`~alliancelab.theories.base.Theory.predict` as extra mixing with chance.)
 
+Reasons, choice features, links
+-------------------------------
+Both baselines are *probabilistic* (``probabilistic = True``): their forecast is already a
+probability, and a link passes it through unchanged. They declare no choice features
+(``choice_signs = {}``). Their reasons: ``"uniform: every option equally likely"``;
+``"base rate: P(neutral) = 0.61"`` (the fitted share, two decimals) on decisions that offer
+neutrality, ``"base rate: no neutral option -> poles equally likely"`` on those that do not, and
+``"base rate unfitted: uniform"`` before fitting.
+
 Dyad-year panel
 ---------------
 Neither baseline names panel features. The panel counterpart of a base rate is the intercept
@@ -68,15 +77,28 @@ import pandas as pd
 
 from alliancelab.errors import TheoryError
 from alliancelab.theories._columns import neutral_mask
-from alliancelab.theories.base import DECISION_KEYS, Theory, decision_ids, group_sum
+from alliancelab.theories.base import (
+    DECISION_KEYS,
+    NO_PREDICTION,
+    Explanation,
+    Theory,
+    decision_ids,
+    group_sum,
+    per_decision_reasons,
+    predicts_within_decisions,
+)
 
 __all__ = ["BaseRate", "Uniform", "observed_per_row"]
 
 _REFERENCES: tuple[str, ...] = (
-    "Brier, Glenn W. 1950. Verification of Forecasts Expressed in Terms of Probability. "
-    "Monthly Weather Review 78(1): 1-3.",
-    "Wilks, Daniel S. 2011. Statistical Methods in the Atmospheric Sciences, 3rd ed. Oxford: "
-    "Academic Press, ch. 8.",
+    (
+        "Brier, Glenn W. 1950. Verification of Forecasts Expressed in Terms of Probability. "
+        "Monthly Weather Review 78(1): 1-3."
+    ),
+    (
+        "Wilks, Daniel S. 2011. Statistical Methods in the Atmospheric Sciences, 3rd ed. Oxford: "
+        "Academic Press, ch. 8."
+    ),
 )
 
 
@@ -95,12 +117,25 @@ class Uniform(Theory):
     required_features: ClassVar[tuple[str, ...]] = ()
     references: ClassVar[tuple[str, ...]] = _REFERENCES
     panel_features: ClassVar[Mapping[str, int]] = {}
+    probabilistic: ClassVar[bool] = True
+    choice_signs: ClassVar[Mapping[str, int]] = {}
 
     error_rate: float = 1.0
 
+    def explain(self, features: pd.DataFrame) -> Explanation:
+        """Return weight 1 for every row, with the reason ``"uniform: every option equally likely"``."""
+        self.check_features(features)
+        reasons = np.full(len(features), "uniform: every option equally likely", dtype=object)
+        return Explanation(np.ones(len(features), dtype=float), reasons)
+
     def option_weights(self, features: pd.DataFrame) -> np.ndarray:
         """Return weight 1 for every row (normalised to ``1 / n_options`` per decision)."""
-        return np.ones(len(features), dtype=float)
+        return self.explain(features).weights
+
+    def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Return no choice features: an empty frame indexed like ``features``."""
+        self.check_features(features)
+        return pd.DataFrame(index=features.index, dtype=float)
 
 
 def observed_per_row(features: pd.DataFrame, observed: pd.Series | np.ndarray) -> np.ndarray:
@@ -169,6 +204,8 @@ class BaseRate(Theory):
     references: ClassVar[tuple[str, ...]] = _REFERENCES
     panel_features: ClassVar[Mapping[str, int]] = {}
     requires_fit: ClassVar[bool] = True
+    probabilistic: ClassVar[bool] = True
+    choice_signs: ClassVar[Mapping[str, int]] = {}
 
     error_rate: float = 0.0
     neutral_share: float | None = None
@@ -231,7 +268,7 @@ class BaseRate(Theory):
         share = (n_neutral + 1.0) / (n_decisions + 2.0)
         return dataclasses.replace(self, neutral_share=share, training_decisions=n_decisions)
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
+    def explain(self, features: pd.DataFrame) -> Explanation:
         """Return ``neutral_share`` on neutral rows and the rest split over the poles.
 
         Parameters
@@ -241,12 +278,35 @@ class BaseRate(Theory):
 
         Returns
         -------
-        numpy.ndarray
-            One non-negative weight per row; all ones when unfitted.
+        Explanation
+            One non-negative weight per row (all ones when unfitted) and the reason per
+            decision (see the module docstring).
         """
+        self.check_features(features)
         if self.neutral_share is None:
-            return np.ones(len(features), dtype=float)
+            reasons = np.full(len(features), "base rate unfitted: uniform", dtype=object)
+            return Explanation(np.ones(len(features), dtype=float), reasons)
         is_neutral = neutral_mask(features)
         n_poles = group_sum(~is_neutral, features)
         pole_weight = (1.0 - self.neutral_share) / np.maximum(n_poles, 1.0)
-        return np.where(is_neutral, self.neutral_share, pole_weight)
+        weights = np.where(is_neutral, self.neutral_share, pole_weight)
+        offers_neutral = group_sum(is_neutral, features) > 0
+        reasons = per_decision_reasons(
+            features,
+            (
+                ~predicts_within_decisions(weights, features),
+                f"{NO_PREDICTION}: P(neutral) = {self.neutral_share:.2f} and no neutral option",
+            ),
+            (offers_neutral, f"base rate: P(neutral) = {self.neutral_share:.2f}"),
+            (np.ones(len(features), dtype=bool), "base rate: no neutral option -> poles equally likely"),
+        )
+        return Explanation(weights, reasons)
+
+    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
+        """Return :meth:`explain`'s weights: ``neutral_share`` on neutral rows, the rest split over the poles."""
+        return self.explain(features).weights
+
+    def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Return no choice features: an empty frame indexed like ``features``."""
+        self.check_features(features)
+        return pd.DataFrame(index=features.index, dtype=float)

@@ -18,10 +18,12 @@ or runs each check as its own test, to see every failure by name::
     @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
     def test_my_theory(check):
         theory = MyTheory()
-        check(theory, synthetic_features(0, extra_features=theory.required_features))
+        check(theory, synthetic_features(0, extra_features=theory.feature_columns()))
 
 Every check takes ``(theory, features)`` and raises :class:`ConformanceError` naming the theory,
-the check and what was wrong. Theories that declare ``requires_fit`` are checked both unfitted
+the check and what was wrong. The features must carry every column of
+:meth:`~alliancelab.theories.base.Theory.feature_columns` (which may depend on the theory's
+settings): pass ``extra_features=theory.feature_columns()`` to :func:`synthetic_features`. Theories that declare ``requires_fit`` are checked both unfitted
 and after :meth:`~alliancelab.theories.base.Theory.fit` on random outcomes.
 
 For property-based tests, :func:`alliancelab.theories.strategies.feature_tables` draws feature
@@ -48,12 +50,21 @@ from alliancelab.datasets.case import (
     case_features,
 )
 from alliancelab.errors import Problem, TheoryError
-from alliancelab.theories.base import DECISION_KEYS, ROW_KEYS, Theory, decision_ids
+from alliancelab.theories.base import (
+    DECISION_KEYS,
+    NO_PREDICTION,
+    ROW_KEYS,
+    Explanation,
+    Theory,
+    decision_ids,
+    predicts_within_decisions,
+)
 from alliancelab.theories.registry import validate_theory
 
 __all__ = [
     "CHECKS",
     "ConformanceError",
+    "check_choice_features_declared",
     "check_column_order_invariance",
     "check_decisions_independent",
     "check_declares_metadata",
@@ -62,11 +73,16 @@ __all__ = [
     "check_does_not_modify_input",
     "check_does_not_read_outcome",
     "check_empty_features",
+    "check_explain_weights_equal_option_weights",
+    "check_explanation_row_order_invariance",
+    "check_feature_columns_honoured",
     "check_fit_contract",
     "check_immutable",
     "check_index_preserved",
     "check_missing_feature_error",
+    "check_no_prediction_reasons",
     "check_probabilities_valid",
+    "check_reasons_constant_within_decisions",
     "check_row_order_invariance",
     "check_settings_roundtrip",
     "check_theory",
@@ -110,7 +126,7 @@ def _state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool) ->
         if rng.random() < 0.2:
             return float(rng.choice([0.01, 0.05, 0.1, 0.2]))
         return float(rng.uniform(0.05, 0.35) if is_pole else rng.uniform(0.0005, 0.08))
-    if attribute in ("milex_share", "milper_share"):
+    if attribute in ("milex_share", "milper_share", "gdp_share"):
         return float(rng.uniform(0.05, 0.4) if is_pole else rng.uniform(0.0, 0.05))
     if attribute in ("milex", "milper", "irst", "pec", "tpop", "upop"):
         return float(np.round(10 ** rng.uniform(0, 6), 1))
@@ -142,7 +158,7 @@ def split_extra_features(extra_features: Sequence[str]) -> tuple[list[str], list
     Parameters
     ----------
     extra_features
-        Feature columns a theory requires (``required_features``).
+        Feature columns a theory reads (``feature_columns()``).
 
     Returns
     -------
@@ -340,6 +356,38 @@ def _predict(theory: Theory, features: pd.DataFrame, check: str) -> pd.Series:
     return result
 
 
+def _declared_columns(theory: Theory) -> tuple[str, ...]:
+    """The theory's ``feature_columns()``, or its ``required_features`` if that fails."""
+    try:
+        return tuple(theory.feature_columns())
+    except Exception:  # noqa: BLE001 - a broken theory still gets checked, and fails elsewhere
+        return tuple(getattr(theory, "required_features", ()))
+
+
+def _explain(theory: Theory, features: pd.DataFrame, check: str) -> Explanation:
+    try:
+        result = theory.explain(features)
+    except Exception as exc:
+        raise _fail(theory, check, f"explain raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(result, Explanation):
+        raise _fail(theory, check, f"explain must return an Explanation, got {type(result).__name__}")
+    return result
+
+
+def _choice_features(theory: Theory, features: pd.DataFrame, check: str) -> pd.DataFrame:
+    try:
+        result = theory.choice_features(features)
+    except Exception as exc:
+        raise _fail(theory, check, f"choice_features raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(result, pd.DataFrame):
+        raise _fail(theory, check, f"choice_features must return a pandas DataFrame, got {type(result).__name__}")
+    return result
+
+
+def _decision_at(features: pd.DataFrame, row: int) -> str:
+    return ", ".join(f"{k} {features[k].iloc[row]!r}" for k in DECISION_KEYS)
+
+
 def _by_row_key(features: pd.DataFrame, probability: pd.Series) -> pd.Series:
     """Index probabilities by (case, state, option), sorted, for order-free comparison."""
     keyed = features[list(ROW_KEYS)].astype({"case": str, "option": str}).copy()
@@ -519,25 +567,31 @@ def check_does_not_modify_input(theory: Theory, features: pd.DataFrame) -> None:
 
 
 def check_missing_feature_error(theory: Theory, features: pd.DataFrame) -> None:
-    """Dropping any required feature raises a TheoryError that names it."""
+    """Dropping any of ``feature_columns()`` makes predict, explain and choice_features raise a
+    TheoryError that names it."""
     check = "check_missing_feature_error"
-    for feature in theory.required_features:
+    for feature in _declared_columns(theory):
         if feature not in features.columns:
             raise _fail(
                 theory, check, f"the test features lack the required feature {feature!r}; pass features that have it"
             )
         reduced = features.drop(columns=[feature])
-        try:
-            theory.predict(reduced)
-        except TheoryError as exc:
-            if feature not in str(exc):
-                raise _fail(theory, check, f"the error for missing {feature!r} does not name it: {exc}") from exc
-            continue
-        except Exception as exc:
-            raise _fail(
-                theory, check, f"without {feature!r} predict raised {type(exc).__name__} instead of TheoryError: {exc}"
-            ) from exc
-        raise _fail(theory, check, f"predict succeeded without the required feature {feature!r}")
+        for method in ("predict", "explain", "choice_features"):
+            try:
+                getattr(theory, method)(reduced)
+            except TheoryError as exc:
+                if feature not in str(exc):
+                    raise _fail(
+                        theory, check, f"the error of {method} for missing {feature!r} does not name it: {exc}"
+                    ) from exc
+                continue
+            except Exception as exc:
+                raise _fail(
+                    theory,
+                    check,
+                    f"without {feature!r} {method} raised {type(exc).__name__} instead of TheoryError: {exc}",
+                ) from exc
+            raise _fail(theory, check, f"{method} succeeded without the required feature {feature!r}")
 
 
 def check_settings_roundtrip(theory: Theory, features: pd.DataFrame) -> None:
@@ -616,6 +670,186 @@ def check_fit_contract(theory: Theory, features: pd.DataFrame) -> None:
         raise _fail(theory, check, "a theory that declares requires_fit = False changed when fitted")
 
 
+def check_explain_weights_equal_option_weights(theory: Theory, features: pd.DataFrame) -> None:
+    """``explain(features).weights`` are ``option_weights(features)``, one float per row.
+
+    Checked unfitted and, for theories that learn parameters, fitted; and on an empty table,
+    where the explanation has no rows.
+    """
+    check = "check_explain_weights_equal_option_weights"
+    for label, variant in _variants(theory, features):
+        explanation = _explain(variant, features, check)
+        try:
+            weights = np.asarray(variant.option_weights(features), dtype=float)
+        except Exception as exc:
+            raise _fail(theory, check, f"({label}) option_weights raised {type(exc).__name__}: {exc}") from exc
+        if explanation.weights.shape != (len(features),):
+            raise _fail(
+                theory,
+                check,
+                f"({label}) explain returned {explanation.weights.shape} weights for {len(features)} rows",
+            )
+        if not np.array_equal(explanation.weights, weights, equal_nan=True):
+            same = (explanation.weights == weights) | (np.isnan(explanation.weights) & np.isnan(weights))
+            row = int(np.flatnonzero(~same)[0])
+            raise _fail(
+                theory,
+                check,
+                f"({label}) explain's weight {explanation.weights[row]!r} differs from option_weights' "
+                f"{weights[row]!r} at {_decision_at(features, row)}, option {features['option'].iloc[row]!r}; "
+                "implement the rule once (option_weights returning explain(features).weights)",
+            )
+    empty = _explain(theory, features.iloc[:0], check)
+    if len(empty.weights) or len(empty.reasons):
+        raise _fail(theory, check, "explain on an empty table must return no weights and no reasons")
+
+
+def check_reasons_constant_within_decisions(theory: Theory, features: pd.DataFrame) -> None:
+    """Reasons are non-empty strings, one per row (object array), the same on every row of a decision."""
+    check = "check_reasons_constant_within_decisions"
+    ids = decision_ids(features)
+    for label, variant in _variants(theory, features):
+        reasons = _explain(variant, features, check).reasons
+        if not isinstance(reasons, np.ndarray) or reasons.dtype != object or reasons.shape != (len(features),):
+            shape = getattr(reasons, "shape", None)
+            raise _fail(theory, check, f"({label}) reasons must be an object array with one entry per row, got {shape}")
+        not_text = [i for i, reason in enumerate(reasons) if not isinstance(reason, str) or not reason.strip()]
+        if not_text:
+            raise _fail(
+                theory,
+                check,
+                f"({label}) the reason at {_decision_at(features, not_text[0])} is {reasons[not_text[0]]!r}, "
+                "not a non-empty text",
+            )
+        per_decision = pd.Series(reasons).groupby(ids).nunique()
+        varying = per_decision.index[per_decision.to_numpy() > 1]
+        if len(varying):
+            row = int(np.flatnonzero(ids == varying[0])[0])
+            shown = sorted(set(reasons[ids == varying[0]]))
+            raise _fail(
+                theory,
+                check,
+                f"({label}) the rows of {_decision_at(features, row)} give different reasons {shown}; "
+                "a reason says why the whole decision came out as it did",
+            )
+
+
+def check_no_prediction_reasons(theory: Theory, features: pd.DataFrame) -> None:
+    """A decision's reason starts with NO_PREDICTION exactly when all its weights are zero (or not finite)."""
+    check = "check_no_prediction_reasons"
+    for label, variant in _variants(theory, features):
+        explanation = _explain(variant, features, check)
+        predicts = predicts_within_decisions(explanation.weights, features)
+        claims_none = np.array([str(reason).startswith(NO_PREDICTION) for reason in explanation.reasons], dtype=bool)
+        for mismatch, problem in (
+            (~predicts & ~claims_none, f"has all-zero weights but its reason does not start with {NO_PREDICTION!r}"),
+            (predicts & claims_none, f"has a prediction but its reason starts with {NO_PREDICTION!r}"),
+        ):
+            if mismatch.any():
+                row = int(np.flatnonzero(mismatch)[0])
+                raise _fail(
+                    theory,
+                    check,
+                    f"({label}) {_decision_at(features, row)} {problem} (reason {explanation.reasons[row]!r})",
+                )
+
+
+def check_choice_features_declared(theory: Theory, features: pd.DataFrame) -> None:
+    """``choice_features`` has the columns of ``choice_signs`` in order, the features' index, finite floats."""
+    check = "check_choice_features_declared"
+    declared = list(getattr(theory, "choice_signs", {}))
+    relabelled = features.set_axis([f"row{i}" for i in range(len(features))], axis=0)
+    tables = [("as given", theory, features), ("relabelled index", theory, relabelled), ("empty", theory, features.iloc[:0])]
+    tables += [(label, variant, features) for label, variant in _variants(theory, features)[1:]]
+    for label, variant, table in tables:
+        result = _choice_features(variant, table, check)
+        if list(result.columns) != declared:
+            raise _fail(
+                theory, check, f"({label}) columns {list(result.columns)} differ from choice_signs' keys {declared}"
+            )
+        if not result.index.equals(table.index):
+            raise _fail(theory, check, f"({label}) the index differs from the features' index")
+        not_float = [c for c in result.columns if not pd.api.types.is_float_dtype(result[c])]
+        if not_float:
+            raise _fail(theory, check, f"({label}) columns {not_float} are not float; return floats (0/1 for flags)")
+        values = result.to_numpy(dtype=float)
+        if not np.all(np.isfinite(values)):
+            bad = [c for c in result.columns if not np.all(np.isfinite(result[c].to_numpy(dtype=float)))]
+            raise _fail(theory, check, f"({label}) columns {bad} have non-finite values; use 0 where undefined")
+
+
+def check_explanation_row_order_invariance(theory: Theory, features: pd.DataFrame) -> None:
+    """Shuffling the rows leaves every row's reason and choice features unchanged."""
+    check = "check_explanation_row_order_invariance"
+    rng = np.random.default_rng(54321)
+    keys = list(ROW_KEYS)
+
+    def keyed(table: pd.DataFrame, variant: Theory) -> pd.DataFrame:
+        frame = table[keys].astype({"case": str, "option": str}).reset_index(drop=True)
+        frame["reason"] = _explain(variant, table, check).reasons
+        choice = _choice_features(variant, table, check).reset_index(drop=True)
+        return pd.concat([frame, choice.add_prefix("choice:")], axis=1).set_index(keys).sort_index()
+
+    for label, variant in _variants(theory, features):
+        expected = keyed(features, variant)
+        shuffled = features.iloc[rng.permutation(len(features))].reset_index(drop=True)
+        got = keyed(shuffled, variant)
+        if not got["reason"].equals(expected["reason"]):
+            raise _fail(theory, check, f"({label}) shuffling the rows changed the reasons; build them within decisions")
+        choice = [c for c in expected.columns if c.startswith("choice:")]
+        if choice and not np.allclose(
+            got[choice].to_numpy(dtype=float), expected[choice].to_numpy(dtype=float), rtol=0.0, atol=TOLERANCE
+        ):
+            raise _fail(theory, check, f"({label}) shuffling the rows changed the choice features")
+
+
+def check_feature_columns_honoured(theory: Theory, features: pd.DataFrame) -> None:
+    """The theory reads only the key columns and ``feature_columns()``: keeping only those changes nothing.
+
+    Predictions, explanations and choice features on the table cut down to the key columns
+    (case, year, state, state_name, option, option_ccode, is_neutral, n_options) and the declared
+    columns equal those on the full table.
+    """
+    check = "check_feature_columns_honoured"
+    declared = _declared_columns(theory)
+    missing = [c for c in declared if c not in features.columns]
+    if missing:
+        raise _fail(
+            theory, check, f"the test features lack the declared columns {missing}; build them from feature_columns()"
+        )
+    kept = [c for c in features.columns if c in _KEY_COLUMNS or c in declared]
+    reduced = features[kept]
+    for label, variant in _variants(theory, features):
+        try:
+            got = variant.predict(reduced).to_numpy(dtype=float)
+            explanation = variant.explain(reduced)
+            choice = variant.choice_features(reduced)
+        except Exception as exc:
+            raise _fail(
+                theory,
+                check,
+                f"({label}) with only the key columns and feature_columns() {list(declared)} the theory raised "
+                f"{type(exc).__name__}: {exc}; declare every column it reads in feature_columns()",
+            ) from exc
+        expected = _predict(variant, features, check).to_numpy(dtype=float)
+        full = _explain(variant, features, check)
+        full_choice = _choice_features(variant, features, check)
+        same = (
+            np.allclose(got, expected, rtol=0.0, atol=TOLERANCE)
+            and np.array_equal(explanation.weights, full.weights, equal_nan=True)
+            and list(explanation.reasons) == list(full.reasons)
+            and choice.shape == full_choice.shape
+            and np.allclose(choice.to_numpy(dtype=float), full_choice.to_numpy(dtype=float), rtol=0.0, atol=TOLERANCE)
+        )
+        if not same:
+            raise _fail(
+                theory,
+                check,
+                f"({label}) dropping the columns outside feature_columns() {list(declared)} changed the result; "
+                "declare every column the theory reads",
+            )
+
+
 CHECKS: tuple[Callable[[Theory, pd.DataFrame], None], ...] = (
     check_declares_metadata,
     check_probabilities_valid,
@@ -632,6 +866,12 @@ CHECKS: tuple[Callable[[Theory, pd.DataFrame], None], ...] = (
     check_index_preserved,
     check_empty_features,
     check_fit_contract,
+    check_explain_weights_equal_option_weights,
+    check_reasons_constant_within_decisions,
+    check_no_prediction_reasons,
+    check_choice_features_declared,
+    check_explanation_row_order_invariance,
+    check_feature_columns_honoured,
 )
 """Every conformance check, in the order :func:`check_theory` runs them."""
 
@@ -645,7 +885,8 @@ def check_theory(theory: Theory, features: pd.DataFrame | None = None, *, seed: 
         The theory instance to check.
     features
         A features table to check on; by default :func:`synthetic_features` with 8 cases
-        (a few values missing), including any non-schema feature the theory requires.
+        (a few values missing), including every column of the theory's ``feature_columns()``
+        that the case schema lacks.
     seed
         Seed of the synthetic features.
 
@@ -655,9 +896,7 @@ def check_theory(theory: Theory, features: pd.DataFrame | None = None, *, seed: 
         With one :class:`~alliancelab.errors.Problem` per failed check.
     """
     if features is None:
-        features = synthetic_features(
-            seed, n_cases=8, missing_rate=0.05, extra_features=getattr(theory, "required_features", ())
-        )
+        features = synthetic_features(seed, n_cases=8, missing_rate=0.05, extra_features=_declared_columns(theory))
     problems: list[Problem] = []
     source = f"{type(theory).__module__}.{type(theory).__qualname__}"
     for check in CHECKS:

@@ -11,7 +11,9 @@ subclass (or a ready-made instance)::
 Plugins are validated when they are registered (cf. pluggy's ``PluginManager.register``): the
 object must be a :class:`Theory` subclass or instance, its ``name`` must be a non-empty
 identifier used by no other theory, ``references`` must be a non-empty tuple of text, and
-``required_features`` a tuple of column names. A plugin that fails to import or to validate
+``required_features`` (and :meth:`~alliancelab.theories.base.Theory.feature_columns`) a tuple of
+column names, ``panel_features`` and ``choice_signs`` mappings to +1 or -1, ``requires_fit``
+and ``probabilistic`` booleans. A plugin that fails to import or to validate
 does not stop the others: it is recorded as a :class:`PluginFailure` (which entry point, what
 went wrong) and the rest load. Run :func:`alliancelab.theories.conformance.check_theory` in a
 plugin's own tests for the full behavioural checks.
@@ -107,7 +109,8 @@ def validate_theory(candidate: Any, source: str = "<memory>") -> Theory:
     ------
     TheoryError
         Listing every problem found: wrong type, empty or malformed name, no references,
-        ``required_features`` not a tuple of text, ``panel_features`` signs not +1/-1.
+        ``required_features`` or ``feature_columns()`` not a tuple of text, ``panel_features``
+        or ``choice_signs`` signs not +1/-1, ``requires_fit`` or ``probabilistic`` not a bool.
     """
     if inspect.isclass(candidate):
         if not issubclass(candidate, Theory):
@@ -117,7 +120,7 @@ def validate_theory(candidate: Any, source: str = "<memory>") -> Theory:
             )
         try:
             candidate = candidate()
-        except Exception as exc:  # noqa: BLE001 - any failure here is the plugin's fault
+        except Exception as exc:
             raise TheoryError(
                 f"{source}: cannot create {candidate.__qualname__} with its default settings "
                 f"({type(exc).__name__}: {exc}); give every setting a canonical default and "
@@ -160,6 +163,24 @@ def validate_theory(candidate: Any, source: str = "<memory>") -> Theory:
                 problem("panel_features", f"the expected sign of {feature!r} must be +1 or -1, got {sign!r}")
     if not isinstance(candidate.requires_fit, bool):
         problem("requires_fit", f"expected True or False, got {candidate.requires_fit!r}")
+    if not isinstance(candidate.probabilistic, bool):
+        problem("probabilistic", f"expected True or False, got {candidate.probabilistic!r}")
+    choice = candidate.choice_signs
+    if not isinstance(choice, Mapping):
+        problem("choice_signs", f"expected a mapping of choice-feature name to +1 or -1, got {choice!r}")
+    else:
+        for feature, sign in choice.items():
+            if not isinstance(feature, str) or not feature:
+                problem("choice_signs", f"feature names must be non-empty text, got {feature!r}")
+            if isinstance(sign, bool) or sign not in (1, -1):
+                problem("choice_signs", f"the expected sign of {feature!r} must be +1 or -1, got {sign!r}")
+    try:
+        columns = candidate.feature_columns()
+    except Exception as exc:  # noqa: BLE001 - a plugin's own bug, reported as a problem
+        problem("feature_columns", f"raised {type(exc).__name__}: {exc}")
+    else:
+        if not isinstance(columns, tuple) or not all(isinstance(c, str) and c for c in columns):
+            problem("feature_columns", f"expected a tuple of column names (text), got {columns!r}")
     if problems:
         raise TheoryError(f"{source}: theory {label} is misdeclared", problems)
     return candidate

@@ -15,10 +15,10 @@ nothing else in :mod:`alliancelab.theories` imports it.
 
 The strategies fill every attribute of :data:`~alliancelab.datasets.case.STATE_ATTRIBUTES` and
 :data:`~alliancelab.datasets.case.PAIR_ATTRIBUTES` within its valid range. The attributes the
-built-in theories read (:data:`SEARCHED_ATTRIBUTES`, plus any ``extra_features``) are drawn by
-hypothesis itself, mixing round values (which produce ties between poles, and the zero
-distances and capabilities at the edges of the threat index) with arbitrary floats, and
-optionally missing values; hypothesis searches and shrinks them. The remaining attributes are
+built-in theories read with any ``power`` setting (:data:`SEARCHED_ATTRIBUTES`, plus any
+``extra_features``) are drawn by hypothesis itself, mixing round values (which produce ties
+between poles, and the zero distances and capabilities at the edges of the threat index) with
+arbitrary floats, and optionally missing values; hypothesis searches and shrinks them. The remaining attributes are
 filled from a numpy generator seeded by one drawn integer, which keeps drawing fast.
 """
 
@@ -54,7 +54,7 @@ from alliancelab.theories.conformance import split_extra_features
 __all__ = ["SEARCHED_ATTRIBUTES", "attribute_values", "cases", "feature_tables", "feature_tables_with_outcomes"]
 
 SEARCHED_ATTRIBUTES: frozenset[str] = frozenset(
-    {"cinc", "milex_share", "milper_share", *PAIR_ATTRIBUTES}
+    {"cinc", "milex_share", "milper_share", "gdp_share", *PAIR_ATTRIBUTES}
 )
 """Attributes hypothesis draws and shrinks; the others come from a seeded generator."""
 
@@ -89,7 +89,7 @@ def attribute_values(attribute: str) -> st.SearchStrategy[float]:
     hypothesis.strategies.SearchStrategy
         Floats in the attribute's range.
     """
-    if attribute in ("cinc", "milex_share", "milper_share"):
+    if attribute in ("cinc", "milex_share", "milper_share", "gdp_share"):
         return _mixed([0.0, 0.001, 0.01, 0.1, 0.3, 1.0], 0.0, 1.0)
     if attribute in ("milex", "milper", "irst", "pec", "tpop", "upop"):
         return _mixed([0.0, 1.0, 1000.0], 0.0, 1e9)
@@ -121,7 +121,7 @@ def _background_value(rng: np.random.Generator, attribute: str) -> float:
     return float(rng.uniform(0.0, 1.0))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _value(attribute: str, allow_missing: bool) -> st.SearchStrategy[float]:
     """Cached per attribute: building and validating strategies anew for each value is slow."""
     values = attribute_values(attribute).map(float)

@@ -33,6 +33,7 @@ from alliancelab.datasets.case import (
     Case,
     builtin_case_names,
     builtin_case_path,
+    case_features,
     load_cases,
 )
 
@@ -118,7 +119,8 @@ def test_provenance_hashes_match_the_data_files(shipped: dict[str, Case], data_d
     for needed in ("cow_system2016.csv", "cow_nmc_v7.0.csv", "cow_contdird_v3.2.csv",
                    "cow_capitals_peacesciencer.csv", "cow_democracy_isard.csv",
                    "mid_v5.0_directed_dyad_dispute_year_peacesciencer.csv",
-                   "tss_strategic_rivalries.csv", "cow_majors2016.csv"):
+                   "tss_strategic_rivalries.csv", "cow_majors2016.csv",
+                   "cow_gdppop_fariss_isard.csv"):
         assert needed in files
     assert "thompson_dreyer_strategic_rivalries.csv" not in files  # one rivalry source: TSS
     war_case = name.startswith("europe_19")
@@ -170,7 +172,9 @@ def test_every_attribute_is_present(shipped: dict[str, Case], name: str) -> None
     case = shipped[name]
     for pole in case.poles:
         assert set(pole.attributes) == set(STATE_ATTRIBUTES)
-        assert not math.isnan(pole.attributes["cinc"])
+        # the three power measures theories can use
+        for measure in ("cinc", "milex_share", "gdp_share"):
+            assert not math.isnan(pole.attributes[measure]), (pole.id, measure)
     for state in case.states:
         assert set(state.attributes) == set(STATE_ATTRIBUTES), state.ccode
         assert set(state.toward) == {p.id for p in case.poles}
@@ -260,3 +264,67 @@ def test_us_primacy_2004_matches_the_official_atop_dyad_file(
         assert observed(case, pole) == states, pole
     assert observed(case, "China") == {731}  # North Korea
     assert 740 in observed(case, "USA")  # Japan, through the pole's one-way obligation
+
+
+# ---------------------------------------------------------------------------------------------
+# outcome.concept and the power measures
+
+
+def test_outcome_concepts_follow_how_the_outcome_was_coded(shipped: dict[str, Case]) -> None:
+    # ATOP treaty membership / obligations; the sides fought on in the COW war data.
+    expected = {"cold_war_europe_1955": "treaty", "us_primacy_2004": "treaty",
+                "europe_1914": "war_side", "europe_1939": "war_side"}
+    assert {name: case.outcome_concept for name, case in shipped.items()} == expected
+    for name in BUILTIN:
+        assert f"concept: {expected[name]}" in builtin_case_path(name).read_text(encoding="utf-8")
+
+
+def test_fariss_source_is_cited(shipped: dict[str, Case]) -> None:
+    for case in shipped.values():
+        fariss = [s for s in case.sources if s.file == "cow_gdppop_fariss_isard.csv"]
+        assert len(fariss) == 1
+        assert "Fariss" in fariss[0].citation and "Barnum" in fariss[0].citation
+        assert "Journal of Conflict Resolution 66(3)" in fariss[0].citation
+
+
+def _raw_gdp(data_dir: Path, year: int) -> pd.Series:
+    gdp = pd.read_csv(data_dir / "cow_gdppop_fariss_isard.csv")
+    return gdp[gdp["year"] == year].set_index("ccode")["pwtrgdp"].reindex(sorted(raw_system(data_dir, year)))
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_gdp_matches_the_fariss_file(shipped: dict[str, Case], data_dir: Path, name: str) -> None:
+    case = shipped[name]
+    gdp = _raw_gdp(data_dir, case.year)
+    for state in case.states:
+        assert state.attributes["gdp"] == float(f"{gdp.at[state.ccode]:.6g}"), state.ccode
+    for pole in case.poles:
+        assert pole.attributes["gdp"] == float(f"{gdp.loc[list(pole.member_ccodes)].sum():.6g}"), pole.id
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_gdp_shares_divide_by_the_system_total(shipped: dict[str, Case], data_dir: Path, name: str) -> None:
+    case = shipped[name]
+    # The system total, computed here: the sum of pwtrgdp over the system members of the year
+    # with a known value.
+    total = _raw_gdp(data_dir, case.year).sum(skipna=True)
+    holders = [*case.poles, *case.states]
+    shares = [h.attributes["gdp_share"] for h in holders]
+    assert all(0 < v <= 1 for v in shares)
+    # Each value is written to 6 significant digits, so a sum may pass 1 by rounding alone.
+    assert sum(shares) <= 1 + 1e-5
+    for holder in holders:
+        implied_total = holder.attributes["gdp"] / holder.attributes["gdp_share"]
+        assert implied_total == pytest.approx(total, rel=2e-5), holder.name
+    if name == "us_primacy_2004":  # every system member of 2004 is a pole or a deciding state
+        assert sum(shares) == pytest.approx(1.0, abs=1e-5)
+    assert f"{float(f'{total:.6g}'):,.0f} million" in case.notes
+
+
+def test_theories_find_every_power_measure_in_the_features(shipped: dict[str, Case]) -> None:
+    features = case_features(list(shipped.values()))
+    poles = ~features["is_neutral"]
+    for measure in ("cinc", "milex_share", "gdp_share"):
+        assert f"state_{measure}" in features.columns and f"pole_{measure}" in features.columns
+        assert features.loc[poles, f"pole_{measure}"].notna().all(), measure
+        assert features.loc[~poles, f"pole_{measure}"].isna().all(), measure

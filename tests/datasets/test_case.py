@@ -13,6 +13,8 @@ import yaml
 from alliancelab.datasets.case import (
     FORMAT_VERSION,
     NEUTRAL,
+    OUTCOME_CONCEPTS,
+    STATE_ATTRIBUTES,
     case_features,
     case_to_dict,
     load_cases,
@@ -115,6 +117,8 @@ def test_round_trip_through_file(tmp_path: Path) -> None:
         (lambda d: d["poles"][1].__setitem__("id", "neutral"), "poles[1].id", "reserved"),
         (lambda d: d.__setitem__("colour", "red"), "colour", "unknown field"),
         (lambda d: d.__setitem__("format", "v0"), "format", FORMAT_VERSION),
+        (lambda d: d["outcome"].__setitem__("concept", "alliance"), "outcome.concept", "'alliance'"),
+        (lambda d: d["outcome"].__setitem__("concept", None), "outcome.concept", "expected one of"),
     ],
 )
 def test_malformed_documents_name_the_field(mutate: Any, location: str, expected: str) -> None:
@@ -161,3 +165,73 @@ def test_duplicate_case_names_are_refused(tmp_path: Path) -> None:
     b.write_text(yaml.safe_dump(doc))
     with pytest.raises(CaseFileError, match="unique"):
         load_cases([a, b])
+
+
+# ---------------------------------------------------------------------------------------------
+# outcome.concept
+
+
+def test_outcome_concept_defaults_to_alignment() -> None:
+    doc = minimal_document()
+    assert "concept" not in doc["outcome"]
+    case = parse_case(doc)
+    assert case.outcome_concept == "alignment"
+    # ... and the default is written out explicitly.
+    assert case_to_dict(case)["outcome"]["concept"] == "alignment"
+
+
+@pytest.mark.parametrize("concept", ["treaty", "war_side", "alignment"])
+def test_outcome_concept_is_read_and_written(concept: str, tmp_path: Path) -> None:
+    doc = minimal_document()
+    doc["outcome"]["concept"] = concept
+    case = parse_case(doc)
+    assert case.outcome_concept == concept
+    again = read_case(write_case(case, tmp_path / "toy.yaml"))
+    assert again.outcome_concept == concept
+    assert yaml.safe_load((tmp_path / "toy.yaml").read_text())["outcome"] == {
+        "concept": concept, "rule": "invented for the test",
+    }
+
+
+def test_bad_outcome_concept_names_file_field_value_and_choices() -> None:
+    doc = minimal_document()
+    doc["outcome"]["concept"] = "war side"
+    doc["states"][0]["observed"] = "X"  # collected together with the other problems
+    with pytest.raises(CaseFileError) as info:
+        parse_case(doc, "my_case.yaml")
+    problems = info.value.to_frame()
+    assert len(problems) == 2
+    hit = problems[problems["location"] == "outcome.concept"]
+    assert len(hit) == 1
+    assert hit.iloc[0]["file"] == "my_case.yaml"
+    message = hit.iloc[0]["message"]
+    assert "'war side'" in message
+    for choice in ("treaty", "war_side", "alignment"):
+        assert choice in message
+    assert set(OUTCOME_CONCEPTS) == {"treaty", "war_side", "alignment"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The GDP attributes
+
+
+def test_gdp_attributes_have_a_fixed_meaning_and_source() -> None:
+    for name in ("gdp", "gdp_share", "milex_share", "cinc"):
+        assert name in STATE_ATTRIBUTES
+    assert "2017 international $" in STATE_ATTRIBUTES["gdp"] and "Fariss" in STATE_ATTRIBUTES["gdp"]
+    assert "Fariss" in STATE_ATTRIBUTES["gdp_share"]
+
+
+def test_power_measures_reach_the_features_with_state_and_pole_prefixes() -> None:
+    doc = minimal_document()
+    doc["poles"][0]["attributes"].update({"milex_share": 0.4, "gdp_share": 0.25})
+    doc["poles"][1]["attributes"].update({"milex_share": 0.3, "gdp_share": None})
+    for state in doc["states"]:
+        state["attributes"].update({"milex_share": 0.01, "gdp_share": 0.02})
+    features = case_features(parse_case(doc))
+    row = features[(features["state"] == 200) & (features["option"] == "A")].iloc[0]
+    assert row["pole_gdp_share"] == 0.25 and row["state_gdp_share"] == 0.02
+    assert row["pole_milex_share"] == 0.4 and row["pole_cinc"] == 0.3
+    # A missing pole GDP share stays missing (NaN), never 0.
+    toward_b = features[(features["state"] == 200) & (features["option"] == "B")].iloc[0]
+    assert math.isnan(toward_b["pole_gdp_share"])

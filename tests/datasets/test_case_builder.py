@@ -8,6 +8,7 @@ codings), never copied from the builder's output.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,14 @@ def raw_system(data_dir: Path, year: int) -> set[int]:
 
 def significant(value: float, digits: int = 6) -> float:
     return float(f"{value:.{digits}g}")
+
+
+def raw_gdp(data_dir: Path, year: int) -> pd.Series:
+    """pwtrgdp of every system member of ``year`` (NaN where the file has none), by ccode,
+    read with plain pandas from the Fariss file."""
+    gdp = pd.read_csv(data_dir / "cow_gdppop_fariss_isard.csv")
+    gdp = gdp[gdp["year"] == year].set_index("ccode")["pwtrgdp"]
+    return gdp.reindex(sorted(raw_system(data_dir, year)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,3 +362,121 @@ def test_the_minimal_example_in_the_docs_is_a_valid_case() -> None:
     case = parse_case(yaml.safe_load(example), file="docs/case-format.md")
     assert [s.observed for s in case.states] == [NEUTRAL, "USA"]
     assert math.isnan(case.states[0].attributes["milper_share"])
+
+
+# ---------------------------------------------------------------------------------------------
+# GDP (Fariss et al. 2022)
+
+
+def test_gdp_is_the_fariss_value_and_the_share_divides_by_the_system_total(data_dir: Path) -> None:
+    case = build_case("toy", "Toy", 1955, [USA, USSR], [20, 380], BLOCS, data_dir=data_dir)
+    raw = pd.read_csv(data_dir / "cow_gdppop_fariss_isard.csv")
+    usa_1955 = raw.loc[(raw["ccode"] == 2) & (raw["year"] == 1955), "pwtrgdp"]
+    assert len(usa_1955) == 1
+    usa = case.pole("USA").attributes
+    assert usa["gdp"] == significant(float(usa_1955.iloc[0]))
+    gdp = raw_gdp(data_dir, 1955)
+    assert gdp.notna().all()  # every system member of 1955 has a value
+    total = gdp.sum()
+    assert usa["gdp_share"] == significant(usa_1955.iloc[0] / total)
+    for state in case.states:
+        assert state.attributes["gdp"] == significant(gdp.at[state.ccode])
+        assert state.attributes["gdp_share"] == significant(gdp.at[state.ccode] / total)
+    assert "cow_gdppop_fariss_isard.csv" in {s.file for s in case.sources}
+    assert f"{significant(total):,.0f} million" in case.notes
+
+
+def test_coalition_gdp_and_gdp_share_are_sums_of_the_members(data_dir: Path) -> None:
+    entente = PoleSpec("Entente", 200, "Entente", (200, 220, 365))
+    central = PoleSpec("Central", 255, "Central", (255, 300))
+    case = build_case("toy", "Toy", 1914, [entente, central], [211, 230],
+                      WarSideRule((106,), (1914, 1917)), data_dir=data_dir)
+    gdp = raw_gdp(data_dir, 1914)
+    total = gdp.sum()
+    for pole, members in ((case.pole("Entente"), [200, 220, 365]), (case.pole("Central"), [255, 300])):
+        assert pole.attributes["gdp"] == significant(gdp.loc[members].sum())
+        # The sum of the members' unrounded shares, written to 6 significant digits.
+        assert pole.attributes["gdp_share"] == pytest.approx(gdp.loc[members].sum() / total, rel=5e-6)
+    assert "coalition pole, gdp and gdp_share are the sums" in case.notes
+
+
+def test_missing_gdp_is_null_and_left_out_of_the_total(data_dir: Path) -> None:
+    # SOURCES.md: the Fariss file has no GDP for Morocco (600) in 1905-1912, when Morocco was a
+    # COW system member.
+    gdp = raw_gdp(data_dir, 1910)
+    assert math.isnan(gdp.at[600]) and 600 in raw_system(data_dir, 1910)
+    known_total = gdp.sum(skipna=True)
+    uk, germany = PoleSpec("UK", 200, "United Kingdom"), PoleSpec("Germany", 255, "Germany")
+    case = build_case("toy", "Toy", 1910, [uk, germany], [230, 600],
+                      AtopDefenseRule(tie_break="neutral"), data_dir=data_dir)
+    spain, morocco = case.states
+    assert math.isnan(morocco.attributes["gdp"]) and math.isnan(morocco.attributes["gdp_share"])
+    assert spain.attributes["gdp_share"] == significant(gdp.at[230] / known_total)
+    assert case.pole("UK").attributes["gdp_share"] == significant(gdp.at[200] / known_total)
+    n_members = len(raw_system(data_dir, 1910))
+    assert f"the {n_members - 1} of the {n_members} system members of 1910" in case.notes
+    assert "(600) has none" in case.notes
+    assert "gdp_share for " in case.notes  # listed among the missing attributes as well
+
+
+def test_coalition_gdp_is_missing_if_a_member_gdp_is(data_dir: Path) -> None:
+    # Serbia (345) has no GDP in the Fariss file for 1916-1917.
+    assert math.isnan(raw_gdp(data_dir, 1916).at[345])
+    allies = PoleSpec("Allies", 200, "Allies", (200, 345))
+    case = build_case("toy", "Toy", 1916, [allies, PoleSpec("Germany", 255, "Germany")], [230],
+                      AtopDefenseRule(tie_break="neutral"), data_dir=data_dir)
+    assert math.isnan(case.pole("Allies").attributes["gdp"])
+    assert math.isnan(case.pole("Allies").attributes["gdp_share"])
+    assert not math.isnan(case.pole("Germany").attributes["gdp_share"])
+
+
+# ---------------------------------------------------------------------------------------------
+# outcome.concept
+
+
+@dataclass(frozen=True)
+class _RuleWithoutConcept:
+    """A third-party rule: the OutcomeRule protocol without the optional ``concept``."""
+
+    inner: AtopBlocRule
+
+    @property
+    def data_files(self) -> tuple[str, ...]:
+        return self.inner.data_files
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def period(self, year: int) -> tuple[int, int]:
+        return self.inner.period(year)
+
+    def code(self, year, poles, states, *, data_dir=None):  # type: ignore[no-untyped-def]
+        return self.inner.code(year, poles, states, data_dir=data_dir)
+
+    def case_notes(self, year, poles, states, *, data_dir=None):  # type: ignore[no-untyped-def]
+        return self.inner.case_notes(year, poles, states, data_dir=data_dir)
+
+
+def test_outcome_concept_comes_from_the_rule(data_dir: Path) -> None:
+    blocs = build_case("toy", "Toy", 1955, [USA, USSR], [20], BLOCS, data_dir=data_dir)
+    assert blocs.outcome_concept == "treaty"
+    defense = build_case("toy", "Toy", 1955, [USA, USSR], [20], AtopDefenseRule(tie_break="neutral"),
+                         data_dir=data_dir)
+    assert defense.outcome_concept == "treaty"
+    war = build_case("toy", "Toy", 1914, [PoleSpec("UK", 200, "UK"), PoleSpec("GER", 255, "Germany")],
+                     [230], WarSideRule((106,), (1914, 1917)), data_dir=data_dir)
+    assert war.outcome_concept == "war_side"
+    plain = build_case("toy", "Toy", 1955, [USA, USSR], [20], _RuleWithoutConcept(BLOCS),
+                       data_dir=data_dir)
+    assert plain.outcome_concept == "alignment"
+
+
+def test_outcome_concept_can_be_overridden_and_is_checked(data_dir: Path, tmp_path: Path) -> None:
+    case = build_case("toy", "Toy", 1955, [USA, USSR], [20], BLOCS, data_dir=data_dir,
+                      outcome_concept="alignment")
+    assert case.outcome_concept == "alignment"
+    assert read_case(write_case(case, tmp_path / "toy.yaml")).outcome_concept == "alignment"
+    with pytest.raises(CaseBuildError, match="outcome_concept") as info:
+        build_case("toy", "Toy", 1955, [USA, USSR], [20], BLOCS, data_dir=data_dir,
+                   outcome_concept="pact")
+    assert "'pact'" in str(info.value) and "war_side" in str(info.value)

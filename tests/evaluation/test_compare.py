@@ -1,4 +1,8 @@
-"""The evaluation harness on toy cases and toy theories whose scores can be worked out by hand."""
+"""The evaluation harness on toy cases and toy theories whose scores can be worked out by hand.
+
+These tests pin the ``fixed`` link (the theory's own error_rate, nothing fitted), under which
+every probability can be computed by hand; the fitted links are tested in test_links.py and
+test_compare_links.py."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import pytest
 
 from alliancelab.datasets.case import Case, parse_case
 from alliancelab.errors import CaseFileError, InputError, TheoryError
-from alliancelab.evaluation.compare import compare
+from alliancelab.evaluation.compare import compare as compare_with_link
 from alliancelab.evaluation.results import ALL_CASES, PREDICTION_COLUMNS
 from alliancelab.theories.base import Theory
 
@@ -44,6 +48,11 @@ def toy_case(name: str, observed: Sequence[str], *, neutral_option: bool = True)
             ],
         }
     )
+
+
+def compare(theories: Any, cases: Any, **options: Any) -> Any:
+    """The comparison under the fixed link, the setting these hand computations assume."""
+    return compare_with_link(theories, cases, link="fixed", **options)
 
 
 @dataclass(frozen=True)
@@ -161,8 +170,8 @@ def test_uniform_over_three_options_scores_log_one_third_and_brier_two_thirds(tw
 
 def test_scores_has_one_row_per_theory_and_case_plus_all(two_cases: list[Case]) -> None:
     scores = compare([Uniform(), FavourA()], two_cases).scores()
-    assert list(scores.columns) == ["theory", "case", "n", "accuracy", "log_score", "brier"]
-    assert list(zip(scores["theory"], scores["case"])) == [
+    assert list(scores.columns[:6]) == ["theory", "scope", "n", "log_score", "brier", "accuracy"]
+    assert list(zip(scores["theory"], scores["scope"])) == [
         ("uniform", "first"),
         ("uniform", "second"),
         ("uniform", ALL_CASES),
@@ -170,12 +179,12 @@ def test_scores_has_one_row_per_theory_and_case_plus_all(two_cases: list[Case]) 
         ("favour_a", "second"),
         ("favour_a", ALL_CASES),
     ]
-    assert scores.set_index(["theory", "case"]).loc[("favour_a", ALL_CASES), "n"] == 8
+    assert scores.set_index(["theory", "scope"]).loc[("favour_a", ALL_CASES), "n"] == 8
 
 
 def test_all_pools_decisions_with_different_numbers_of_options() -> None:
     cases = [toy_case("three", ["A", "B"]), toy_case("two", ["B"], neutral_option=False)]
-    all_row = compare([Uniform()], cases).scores().query("case == 'ALL'").iloc[0]
+    all_row = compare([Uniform()], cases).scores().query("scope == 'ALL'").iloc[0]
     # two decisions over 3 options, one over 2: the mean of the per-decision log scores
     assert all_row["log_score"] == pytest.approx((2 * math.log(1 / 3) + math.log(1 / 2)) / 3)
     assert all_row["n"] == 3
@@ -196,7 +205,13 @@ def test_paired_difference_and_its_standard_error_match_a_direct_computation(two
         best, other = (favour_a, uniform) if favour_a.mean() > uniform.mean() else (uniform, favour_a)
         other_name = "uniform" if other is uniform else "favour_a"
         differences = other - best
-        expected_se = np.std(differences, ddof=1) / np.sqrt(len(differences))
+        if scope == ALL_CASES:
+            # pooled over cases the SE is clustered by case (CR1, as sandwich::vcovCL with k = 1)
+            residual = differences - differences.mean()
+            sums = [residual[: len(observed["first"])].sum(), residual[len(observed["first"]) :].sum()]
+            expected_se = np.sqrt(2 / (2 - 1) * np.sum(np.square(sums))) / len(differences)
+        else:
+            expected_se = np.std(differences, ddof=1) / np.sqrt(len(differences))
         assert table.loc[(scope, other_name), "diff_to_best"] == pytest.approx(differences.mean())
         assert table.loc[(scope, other_name), "se"] == pytest.approx(expected_se)
         assert table.loc[(scope, other_name), "rank"] == 2

@@ -7,7 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from alliancelab.evaluation.scoring import accuracy, brier, log_score, top_options
+from alliancelab.evaluation.scoring import (
+    accuracy,
+    brier,
+    log_score,
+    proportional_reduction_in_error,
+    skill_score,
+    top_options,
+)
 
 # Three decisions over three options, one row each; the observed option is marked True.
 PROBABILITIES = np.array(
@@ -98,3 +105,101 @@ def test_shape_mismatch_is_an_error() -> None:
 def test_long_layout_needs_decision_ids() -> None:
     with pytest.raises(ValueError, match="2-D"):
         accuracy([0.5, 0.5], [True, False])
+
+
+# -- skill score ----------------------------------------------------------------------------
+
+
+def test_skill_score_of_a_log_score_against_uniform() -> None:
+    # uniform over three options scores ln(1/3) = -1.098612; a theory scoring -0.5 closes
+    # (-0.5 + 1.098612) / (0 + 1.098612) = 0.598612 / 1.098612 = 0.544880 of the gap to perfect
+    assert skill_score(-0.5, math.log(1 / 3)) == pytest.approx(0.544880, abs=1e-6)
+
+
+def test_skill_score_of_a_brier_score_is_one_minus_the_ratio() -> None:
+    # lower is better: (0.2 - 0.5) / (0 - 0.5) = 0.6 = 1 - 0.2 / 0.5 (the Brier skill score)
+    assert skill_score(0.2, 0.5) == pytest.approx(0.6)
+    # worse than the reference: (0.8 - 0.5) / (0 - 0.5) = -0.6
+    assert skill_score(0.8, 0.5) == pytest.approx(-0.6)
+
+
+def test_skill_score_is_one_when_perfect_and_zero_at_the_reference() -> None:
+    assert skill_score(0.0, -0.7) == 1.0
+    assert skill_score(-0.7, -0.7) == 0.0
+    # a non-zero perfect score: accuracy, perfect = 1; (0.8 - 0.6) / (1 - 0.6) = 0.5
+    assert skill_score(0.8, 0.6, perfect=1.0) == pytest.approx(0.5)
+
+
+def test_skill_score_is_nan_when_the_reference_is_already_perfect() -> None:
+    assert math.isnan(skill_score(-0.3, 0.0))
+    assert math.isnan(skill_score(0.5, 1.0, perfect=1.0))
+
+
+def test_skill_score_of_a_certain_wrong_prediction_is_minus_infinity() -> None:
+    assert skill_score(-math.inf, math.log(0.5)) == -math.inf
+
+
+# -- proportional reduction in error --------------------------------------------------------
+
+
+def test_pre_against_the_modal_option_of_one_group() -> None:
+    options = ["USA", "USA", "USA", "USSR", "neutral"]
+    accuracies = [1.0, 1.0, 0.0, 1.0, 0.5]  # the last a two-way tie that includes the outcome
+    # modal guess "USA" is wrong twice; the theory is wrong 5 - 3.5 = 1.5 times
+    # PRE = 1 - 1.5 / 2 = 0.25
+    assert proportional_reduction_in_error(accuracies, options) == pytest.approx(0.25)
+
+
+def test_pre_finds_the_modal_option_within_each_case() -> None:
+    options = ["USA", "USA", "USSR", "Entente", "Central", "Central", "neutral"]
+    cases = ["1955", "1955", "1955", "1914", "1914", "1914", "1914"]
+    accuracies = [1, 1, 0, 1, 1, 0, 1]  # 2 errors
+    # within cases: 1955 modal USA (1 error), 1914 modal Central (2 errors) -> 3 errors
+    assert proportional_reduction_in_error(accuracies, options, cases) == pytest.approx(1 - 2 / 3)
+    # pooled: the most frequent label (USA or Central, 2 each) is right twice of 7 -> 5 errors
+    assert proportional_reduction_in_error(accuracies, options) == pytest.approx(1 - 2 / 5)
+
+
+def test_pre_keeps_an_option_shared_between_cases_apart() -> None:
+    # "neutral" occurs in both cases; counted per case it is modal in "a" only
+    options = ["neutral", "neutral", "USA", "neutral", "Entente", "Entente"]
+    cases = ["a", "a", "a", "b", "b", "b"]
+    accuracies = [1, 1, 1, 1, 1, 0]  # 1 error
+    # modal errors: a -> 1 (USA), b -> 1 (neutral); PRE = 1 - 1 / 2
+    assert proportional_reduction_in_error(accuracies, options, cases) == pytest.approx(0.5)
+    # pooled: neutral 3 of 6 -> 3 modal errors; PRE = 1 - 1 / 3
+    assert proportional_reduction_in_error(accuracies, options) == pytest.approx(2 / 3)
+
+
+def test_pre_is_negative_for_a_theory_worse_than_the_modal_guess() -> None:
+    # modal USA wrong once; theory wrong three times: 1 - 3 / 1 = -2
+    assert proportional_reduction_in_error([0, 0, 0, 1], ["USA", "USA", "USA", "USSR"]) == pytest.approx(-2.0)
+
+
+def test_pre_is_nan_when_the_modal_guess_makes_no_errors() -> None:
+    assert math.isnan(proportional_reduction_in_error([1, 0], ["USA", "USA"]))
+    assert math.isnan(proportional_reduction_in_error([1, 1], ["USA", "USSR"], groups=["a", "b"]))
+    assert math.isnan(proportional_reduction_in_error([], []))
+
+
+def test_pre_from_scored_decisions() -> None:
+    accuracies = accuracy(PROBABILITIES, OBSERVED)  # 1, 0, 0 (worked out above)
+    # observed options 0, 1, 2: every option once, so the modal guess is right once: 2 errors
+    # the theory is also wrong twice: PRE = 1 - 2 / 2 = 0
+    assert proportional_reduction_in_error(accuracies, OBSERVED.argmax(axis=1)) == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(
+    ("accuracies", "options", "groups", "message"),
+    [
+        ([1.0, 0.0], ["USA"], None, "one of each per decision"),
+        ([1.0, 1.5], ["USA", "USSR"], None, r"\[0, 1\]"),
+        ([1.0, math.nan], ["USA", "USSR"], None, r"\[0, 1\]"),
+        ([1.0, 0.0], ["USA", "USSR"], ["a"], "one per decision"),
+    ],
+)
+def test_pre_rejects_malformed_input(
+    accuracies: list[float], options: list[str], groups: list[str] | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        proportional_reduction_in_error(accuracies, options, groups)

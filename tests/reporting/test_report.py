@@ -18,7 +18,7 @@ import pytest
 from alliancelab.datasets.case import Case, parse_case, read_case, write_case
 from alliancelab.errors import InputError
 from alliancelab.evaluation.compare import compare
-from alliancelab.evaluation.results import ComparisonResult
+from alliancelab.evaluation.results import COMPARE_COLUMNS, SCORE_COLUMNS, STACKED, ComparisonResult
 from alliancelab.reporting import report as report_module
 from alliancelab.reporting.figures import inline_svg, render_figures
 from alliancelab.reporting.report import TIMESTAMP_KEY, write_report
@@ -56,6 +56,7 @@ def toy_document(name: str, observed: Sequence[str]) -> dict[str, object]:
 @dataclass(frozen=True)
 class Uniform(Theory):
     name: ClassVar[str] = "uniform"
+    probabilistic: ClassVar[bool] = True  # a forecast already: every link passes it through
     references: ClassVar[tuple[str, ...]] = ("Laplace, P.-S. (1814). Essai philosophique sur les probabilités.",)
 
     def option_weights(self, features: pd.DataFrame) -> np.ndarray:
@@ -107,12 +108,19 @@ def folder_contents(folder: Path) -> dict[str, bytes]:
 def test_every_file_is_written(result: ComparisonResult, tmp_path: Path) -> None:
     paths = write_report(result, tmp_path / "out", command=COMMAND)
     expected = {
+        "compare.csv",
         "scores.csv",
+        "tests.csv",
         "predictions.csv",
+        "compare.tex",
+        "tests.tex",
+        "references.bib",
         "report.md",
         "report.html",
         "meta.json",
         "figures/overview.svg",
+        "figures/skill.svg",
+        "figures/calibration.svg",
         "figures/case_first.svg",
         "figures/case_second.svg",
     }
@@ -124,18 +132,72 @@ def test_every_file_is_written(result: ComparisonResult, tmp_path: Path) -> None
 def test_csv_columns_are_exact(written: Path) -> None:
     scores = pd.read_csv(written / "scores.csv")
     predictions = pd.read_csv(written / "predictions.csv")
-    assert list(scores.columns) == ["theory", "case", "n", "accuracy", "log_score", "brier"]
-    assert list(predictions.columns) == ["case", "state", "option", "theory", "probability", "observed"]
+    assert list(scores.columns) == list(SCORE_COLUMNS)
+    assert list(predictions.columns) == [
+        "case",
+        "state",
+        "state_name",
+        "option",
+        "theory",
+        "probability",
+        "probability_in_sample",
+        "observed",
+        "reason",
+    ]
+    assert list(pd.read_csv(written / "compare.csv").columns) == list(COMPARE_COLUMNS)
+    # the columns the issue names for tests.csv, in that order
+    assert list(pd.read_csv(written / "tests.csv").columns) == [
+        "theory_a",
+        "theory_b",
+        "level",
+        "test",
+        "statistic",
+        "p_value",
+        "diff",
+        "ci_low",
+        "ci_high",
+        "n",
+        "warning",
+    ]
+
+
+def test_compare_csv_is_best_first_with_the_stacked_mixture_last(written: Path, result: ComparisonResult) -> None:
+    table = pd.read_csv(written / "compare.csv")
+    theories = table[table["theory"] != STACKED]
+    assert theories["rank"].tolist() == list(range(1, len(theories) + 1))
+    assert theories["log_score"].is_monotonic_decreasing
+    assert table["theory"].iloc[-1] == STACKED
+    assert np.allclose(theories["log_score"], result.comparison_table()["log_score"].iloc[:-1], atol=5e-7)
+
+
+def test_latex_tables_use_booktabs_and_the_bibliography_is_bibtex(written: Path) -> None:
+    for name in ("compare.tex", "tests.tex"):
+        latex = (written / name).read_text(encoding="utf-8")
+        assert "\\toprule" in latex and "\\midrule" in latex and "\\bottomrule" in latex, name
+    compare_tex = (written / "compare.tex").read_text(encoding="utf-8")
+    assert "favour\\_a" in compare_tex  # underscores escaped
+    bib = (written / "references.bib").read_text(encoding="utf-8")
+    # the scoring and testing methods the report uses are cited there
+    for key_word in ("Vuong", "Clarke", "Gneiting", "Yao"):
+        assert key_word in bib, key_word
+    assert bib.count("@") >= 5
+
+
+def test_predictions_csv_names_each_state_and_gives_the_reason(written: Path) -> None:
+    predictions = pd.read_csv(written / "predictions.csv")
+    assert set(predictions["state_name"]) == {f"State {i}" for i in range(5)}
+    favour_a = predictions[predictions["theory"] == "favour_a"]
+    assert set(favour_a["reason"]) == {"favours A"}
 
 
 def test_scores_csv_holds_the_result_to_six_decimals(written: Path, result: ComparisonResult) -> None:
     on_disk = pd.read_csv(written / "scores.csv")
     expected = result.scores()
-    assert on_disk[["theory", "case"]].astype(str).values.tolist() == expected[["theory", "case"]].values.tolist()
+    assert on_disk[["theory", "scope"]].astype(str).values.tolist() == expected[["theory", "scope"]].values.tolist()
     for column in ("accuracy", "log_score", "brier"):
         assert np.allclose(on_disk[column], expected[column], atol=5e-7, rtol=0)
     # uniform over three options: log(1/3) = -1.098612 to six decimals
-    uniform = on_disk[(on_disk["theory"] == "uniform") & (on_disk["case"] == "ALL")].iloc[0]
+    uniform = on_disk[(on_disk["theory"] == "uniform") & (on_disk["scope"] == "ALL")].iloc[0]
     assert uniform["log_score"] == pytest.approx(np.log(1 / 3), abs=5e-7)
 
 
@@ -148,7 +210,7 @@ def test_predictions_csv_has_one_observed_option_per_decision(written: Path) -> 
 
 def test_html_is_self_contained_with_inline_svg(written: Path) -> None:
     html = (written / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 5  # overview, skill, calibration and the two cases
     assert "<style>" in html
     assert not re.search(r"""<(link|script|img)\b""", html)
     # every id is unique across the inlined figures, and every reference points at one of them
@@ -160,7 +222,13 @@ def test_html_is_self_contained_with_inline_svg(written: Path) -> None:
 def test_markdown_refers_to_the_written_figures(written: Path) -> None:
     markdown = (written / "report.md").read_text(encoding="utf-8")
     referenced = re.findall(r"\]\((figures/[^)]+\.svg)\)", markdown)
-    assert sorted(referenced) == ["figures/case_first.svg", "figures/case_second.svg", "figures/overview.svg"]
+    assert sorted(referenced) == [
+        "figures/calibration.svg",
+        "figures/case_first.svg",
+        "figures/case_second.svg",
+        "figures/overview.svg",
+        "figures/skill.svg",
+    ]
     assert all((written / name).is_file() for name in referenced)
 
 
@@ -195,7 +263,7 @@ def test_report_says_which_theory_fits_best_per_case_and_by_how_much(
     html = (written / "report.html").read_text(encoding="utf-8")
     for row in result.best_by_case().itertuples():
         scope = "Over all cases pooled" if row.case == "ALL" else f"In {row.case}"
-        sentence = f"{scope}, {row.best} fits best with a mean log score of {row.log_score:.3f}"
+        sentence = f"{scope}, {row.best} fits best out of sample with a mean log score of {row.log_score:.3f}"
         assert sentence in markdown
         assert sentence in html
         assert f"{row.margin:.3f} higher than the runner-up, {row.runner_up}" in markdown
@@ -210,8 +278,9 @@ def test_report_describes_cases_method_and_theories(written: Path) -> None:
         "Nobody (2024). Toy data.",
         "Laplace, P.-S. (1814)",
         "favour_a: Everyone joins A",
-        "Gneiting, T., & Raftery, A. E. (2007)",
-        "Vehtari, A., Gelman, A., & Gabry, J. (2017)",
+        # one bibliography, formatted from the BibTeX database
+        "Gneiting, Tilmann, and Adrian E. Raftery. 2007.",
+        "Vehtari, Aki, Andrew Gelman, and Jonah Gabry. 2017.",
         "leave-one-case-out",
         f"Command: `{COMMAND}`",
     ):
@@ -322,7 +391,12 @@ def test_a_new_report_replaces_stale_figures(result: ComparisonResult, cases: li
     out = tmp_path / "report"
     write_report(result, out, command=COMMAND)
     write_report(compare([Uniform()], cases[:1]), out, command=COMMAND)
-    assert sorted(p.name for p in (out / "figures").iterdir()) == ["case_first.svg", "overview.svg"]
+    assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "calibration.svg",
+        "case_first.svg",
+        "overview.svg",
+        "skill.svg",
+    ]
 
 
 def test_a_folder_with_other_files_is_refused_and_kept(result: ComparisonResult, tmp_path: Path) -> None:
@@ -355,10 +429,11 @@ def test_the_report_folder_is_not_private(result: ComparisonResult, tmp_path: Pa
 
 
 def test_a_zero_probability_on_what_happened_is_reported_not_crashed_on(cases: list[Case], tmp_path: Path) -> None:
-    result = compare([Uniform(), FavourA(error_rate=0.0)], cases)
+    # only the fixed link can give an observed alignment probability 0: fitted links never do
+    result = compare([Uniform(), FavourA(error_rate=0.0)], cases, link="fixed")
     write_report(result, tmp_path / "out", command=COMMAND)
     scores = pd.read_csv(tmp_path / "out" / "scores.csv")
-    assert np.isneginf(scores.query("theory == 'favour_a' and case == 'ALL'")["log_score"]).all()
+    assert np.isneginf(scores.query("theory == 'favour_a' and scope == 'ALL'")["log_score"]).all()
     assert "gave probability 0" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
 
 

@@ -71,3 +71,19 @@ def make_features() -> Callable[..., pd.DataFrame]:
 def predict_options() -> Callable[..., dict[str, float]]:
     """``predict_options(theory, features, state=100)`` -> {option: probability} for one state."""
     return probabilities_by_option
+
+
+def reasons_by_state(theory: Any, features: pd.DataFrame) -> dict[int, str]:
+    """Explain and return {state ccode: reason}, checking each decision has a single reason."""
+    explanation = theory.explain(features)
+    by_state: dict[int, set[str]] = {}
+    for state, reason in zip(features["state"], explanation.reasons):
+        by_state.setdefault(int(state), set()).add(reason)
+    assert all(len(reasons) == 1 for reasons in by_state.values()), by_state
+    return {state: reasons.pop() for state, reasons in by_state.items()}
+
+
+@pytest.fixture
+def reasons_of() -> Callable[..., dict[int, str]]:
+    """``reasons_of(theory, features)`` -> {state ccode: reason} (one reason per decision)."""
+    return reasons_by_state

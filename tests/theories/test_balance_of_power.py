@@ -13,6 +13,7 @@ import pytest
 
 from alliancelab.errors import TheoryError
 from alliancelab.theories.balance_of_power import BalanceOfPower
+from alliancelab.theories.base import NO_PREDICTION
 
 STATE = {"cinc": 0.01}
 
@@ -97,3 +98,114 @@ def test_needs_pole_capability(make_features):
 def test_declares_its_panel_signs():
     assert dict(BalanceOfPower.panel_features) == {"leader_third_party": 1, "system_leader2": -1}
     assert any("Waltz" in reference for reference in BalanceOfPower.references)
+
+
+# -- reasons ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("poles", "neutral_option", "expected"),
+    [
+        ({"USA": {"cinc": 0.3}, "USSR": {"cinc": 0.2}}, True, "balance against USA"),
+        ({"A": {"cinc": 0.3}, "B": {"cinc": 0.3}, "C": {"cinc": 0.1}}, True, "balance against A/B"),
+        ({"A": {"cinc": 0.3}}, True, "no weaker side -> neutral"),
+        ({"A": {"cinc": 0.2}, "B": {"cinc": 0.2}}, True, "no weaker side -> neutral"),
+        ({"A": {"cinc": 0.3}}, False, "no prediction: no weaker side and no neutral option"),
+        ({"A": {"cinc": math.nan}, "B": {"cinc": math.nan}}, True, "no prediction: every pole's power unknown"),
+    ],
+    ids=["two poles", "tie for strongest", "one pole", "all tied", "one pole, no neutral option", "all unknown"],
+)
+def test_reason_names_the_branch_and_the_poles(make_features, reasons_of, poles, neutral_option, expected):
+    features = make_features(poles, [STATE], neutral_option=neutral_option)
+    assert reasons_of(BalanceOfPower(), features) == {100: expected}
+
+
+def test_explain_weights_are_the_option_weights(make_features):
+    features = make_features({"A": {"cinc": 0.1}, "B": {"cinc": 0.4}, "C": {"cinc": 0.2}}, [STATE])
+    explanation = BalanceOfPower().explain(features)
+    assert list(explanation.weights) == [0.5, 0.0, 0.5, 0.0]
+    assert list(BalanceOfPower().option_weights(features)) == [0.5, 0.0, 0.5, 0.0]
+
+
+def test_no_prediction_has_zero_weights(make_features):
+    features = make_features({"A": {"cinc": 0.3}}, [STATE], neutral_option=False)
+    explanation = BalanceOfPower().explain(features)
+    assert list(explanation.weights) == [0.0]
+    assert explanation.reasons[0].startswith(NO_PREDICTION)
+
+
+# -- the power setting ------------------------------------------------------------------------
+
+# CINC and military expenditure disagree about the strongest pole: A by CINC, B by milex;
+# GDP agrees with CINC.
+DISAGREE = {
+    "A": {"cinc": 0.3, "milex_share": 0.1, "gdp_share": 0.5},
+    "B": {"cinc": 0.2, "milex_share": 0.4, "gdp_share": 0.2},
+}
+
+
+@pytest.mark.parametrize(
+    ("power", "joined", "reason"),
+    [("cinc", "B", "balance against A"), ("milex", "A", "balance against B"), ("gdp", "B", "balance against A")],
+)
+def test_power_setting_chooses_the_measure(make_features, predict_options, reasons_of, power, joined, reason):
+    features = make_features(DISAGREE, [STATE])
+    theory = BalanceOfPower(power=power)
+    assert predict_options(theory, features)[joined] == pytest.approx(0.9 + 0.1 / 3)
+    assert reasons_of(theory, features) == {100: reason}
+
+
+@pytest.mark.parametrize(
+    ("power", "columns"),
+    [("cinc", ("pole_cinc",)), ("milex", ("pole_milex_share",)), ("gdp", ("pole_gdp_share",))],
+)
+def test_feature_columns_follow_the_power_setting(make_features, power, columns):
+    theory = BalanceOfPower(power=power)
+    assert theory.feature_columns() == columns
+    assert BalanceOfPower.required_features == ("pole_cinc",)
+    features = make_features(DISAGREE, [STATE]).drop(columns=list(columns))
+    with pytest.raises(TheoryError, match=columns[0]):
+        theory.predict(features)
+
+
+def test_milex_setting_does_not_need_cinc(make_features, predict_options):
+    features = make_features(DISAGREE, [STATE]).drop(columns=["pole_cinc", "state_cinc"])
+    assert predict_options(BalanceOfPower(power="milex"), features)["A"] == pytest.approx(0.9 + 0.1 / 3)
+
+
+@pytest.mark.parametrize("power", ["CINC", "gdp_share", "", None])
+def test_invalid_power_is_rejected_with_the_choices(power):
+    with pytest.raises(TheoryError) as raised:
+        BalanceOfPower(power=power)
+    message = str(raised.value)
+    assert "power" in message and "balance_of_power" in message
+    for choice in ("'cinc'", "'milex'", "'gdp'"):
+        assert choice in message
+
+
+def test_default_power_is_cinc():
+    assert BalanceOfPower().power == "cinc"
+
+
+# -- choice features --------------------------------------------------------------------------
+
+
+def test_power_share_by_hand(make_features):
+    # CINC 0.3, 0.1 and unknown: shares 0.3 / 0.4 and 0.1 / 0.4; 0 for unknown and neutral.
+    features = make_features({"A": {"cinc": 0.3}, "B": {"cinc": 0.1}, "C": {"cinc": math.nan}}, [STATE])
+    choice = BalanceOfPower().choice_features(features)
+    assert list(choice.columns) == ["power_share"] == list(BalanceOfPower.choice_signs)
+    assert choice.index.equals(features.index)
+    assert choice["power_share"].tolist() == pytest.approx([0.75, 0.25, 0.0, 0.0])
+    assert dict(BalanceOfPower.choice_signs) == {"power_share": -1}
+
+
+def test_power_share_uses_the_power_setting(make_features):
+    features = make_features(DISAGREE, [STATE])
+    choice = BalanceOfPower(power="milex").choice_features(features)
+    assert choice["power_share"].tolist() == pytest.approx([0.2, 0.8, 0.0])
+
+
+def test_power_share_is_zero_when_every_pole_has_zero_power(make_features):
+    features = make_features({"A": {"cinc": 0.0}, "B": {"cinc": 0.0}}, [STATE])
+    assert BalanceOfPower().choice_features(features)["power_share"].tolist() == [0.0, 0.0, 0.0]

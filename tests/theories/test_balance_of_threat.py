@@ -17,6 +17,7 @@ from alliancelab.datasets.threat import walt_threat
 from alliancelab.errors import TheoryError
 from alliancelab.theories.balance_of_power import BalanceOfPower
 from alliancelab.theories.balance_of_threat import BalanceOfThreat
+from alliancelab.theories.base import NO_PREDICTION
 
 
 def pole(cinc: float, military_share: float = 0.2) -> dict[str, float]:
@@ -232,3 +233,176 @@ def test_missing_feature_is_named(make_features):
 
 def test_declares_its_panel_signs():
     assert dict(BalanceOfThreat.panel_features) == {"common_threat": 1, "threat12": -1}
+
+
+# -- reasons ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("poles", "toward", "state_cinc", "neutral_option", "expected"),
+    [
+        ({"USA": pole(0.3), "USSR": pole(0.1)}, {"USA": FAR, "USSR": pair(5000.0)}, 0.05, True, "unthreatened -> neutral"),
+        ({"USA": pole(0.3), "USSR": pole(0.1)}, {"USA": FAR, "USSR": ADJACENT_RIVAL}, 0.005, True,
+         "weak and near -> bandwagon with USSR"),
+        ({"USA": pole(0.3), "USSR": pole(0.1)}, {"USA": FAR, "USSR": ADJACENT_RIVAL}, 0.05, True, "balance against USSR"),
+        ({"A": pole(0.2), "B": pole(0.2), "C": pole(0.05)}, {"A": ADJACENT_RIVAL, "B": ADJACENT_RIVAL, "C": FAR}, 0.05,
+         True, "balance against A/B"),
+        ({"A": pole(0.2), "B": pole(0.2), "C": pole(0.05)}, {"A": ADJACENT_RIVAL, "B": ADJACENT_RIVAL, "C": FAR}, 0.001,
+         True, "weak and near -> bandwagon with A/B"),
+        ({"A": pole(0.2)}, {"A": ADJACENT_RIVAL}, 0.05, True, "no other pole -> neutral"),
+        ({"A": pole(0.2)}, {"A": ADJACENT_RIVAL}, 0.05, False, "no prediction: no other pole and no neutral option"),
+        ({"A": pole(0.3), "B": pole(0.1)}, {"A": FAR, "B": pair(5000.0)}, 0.05, False,
+         "no prediction: unthreatened and no neutral option"),
+        ({"A": pole(0.3), "B": pole(0.1)}, {"A": pair(math.nan), "B": pair(math.nan)}, 0.05, True,
+         "no prediction: every pole's threat unknown"),
+    ],
+    ids=[
+        "unthreatened",
+        "weak and near",
+        "balance",
+        "balance against tied threats",
+        "bandwagon with tied threats",
+        "no other pole",
+        "no other pole, no neutral option",
+        "unthreatened, no neutral option",
+        "every threat unknown",
+    ],
+)
+def test_reason_names_the_branch_and_the_poles(make_features, reasons_of, poles, toward, state_cinc, neutral_option,
+                                                expected):
+    features = make_features(poles, [state(state_cinc, **toward)], neutral_option=neutral_option)
+    theory = BalanceOfThreat()
+    assert reasons_of(theory, features) == {100: expected}
+    weights = theory.explain(features).weights
+    assert (weights.sum() == 0) == expected.startswith(NO_PREDICTION)
+    np.testing.assert_array_equal(weights, theory.option_weights(features))
+
+
+def test_each_state_gets_its_own_reason(make_features, reasons_of):
+    features = make_features(
+        {"A": pole(0.3), "B": pole(0.1)},
+        [state(0.05, A=FAR, B=pair(5000.0)), state(0.005, A=FAR, B=ADJACENT_RIVAL), state(0.05, A=FAR, B=ADJACENT_RIVAL)],
+    )
+    assert reasons_of(BalanceOfThreat(), features) == {
+        100: "unthreatened -> neutral",
+        101: "weak and near -> bandwagon with B",
+        102: "balance against B",
+    }
+
+
+# -- the power setting ------------------------------------------------------------------------
+
+
+def test_power_setting_changes_the_most_threatening_pole(make_features, predict_options, reasons_of):
+    # Same place, same hostility, same offensive capability (mean military share 0.3 each):
+    # A is stronger by CINC, B by military expenditure, so the threat index ranks them
+    # oppositely and the state balances against A (cinc) or B (milex).
+    poles = {
+        "A": {"cinc": 0.3, "milex_share": 0.1, "milper_share": 0.5, "gdp_share": 0.4},
+        "B": {"cinc": 0.1, "milex_share": 0.4, "milper_share": 0.2, "gdp_share": 0.2},
+    }
+    toward = pair(5000.0, recent_disputes=1)
+    features = make_features(poles, [{"cinc": 0.05, "milex_share": 0.05, "gdp_share": 0.05, "toward": {"A": toward, "B": toward}}])
+    for power, joined, against in [("cinc", "B", "A"), ("milex", "A", "B"), ("gdp", "B", "A")]:
+        theory = BalanceOfThreat(power=power)
+        assert predict_options(theory, features)[joined] == pytest.approx(0.9 + 0.1 / 3), power
+        assert reasons_of(theory, features) == {100: f"balance against {against}"}, power
+
+
+def test_weak_state_rule_uses_the_power_setting(make_features, predict_options, reasons_of):
+    # A is the near, hostile, most threatening pole by every measure. The state has a
+    # thirtieth of A's CINC (weak: bandwagons) but a third of its military expenditure
+    # (not weak: balances by joining B).
+    poles = {"A": pole(0.3, military_share=0.3), "B": pole(0.1, military_share=0.1)}
+    features = make_features(poles, [{"cinc": 0.01, "milex_share": 0.1, "toward": {"A": ADJACENT_RIVAL, "B": FAR}}])
+    assert reasons_of(BalanceOfThreat(), features) == {100: "weak and near -> bandwagon with A"}
+    assert predict_options(BalanceOfThreat(), features)["A"] == pytest.approx(0.9 + 0.1 / 3)
+    milex = BalanceOfThreat(power="milex")
+    assert reasons_of(milex, features) == {100: "balance against A"}
+    assert predict_options(milex, features)["B"] == pytest.approx(0.9 + 0.1 / 3)
+
+
+def test_threat_uses_the_power_measure_for_aggregate_power_only(make_features):
+    features = make_features(
+        {"A": {**pole(0.3), "milex_share": 0.25}, "B": pole(0.1)}, [state(0.05, A=FAR, B=ADJACENT_RIVAL)]
+    )
+    expected = walt_threat(
+        features["pole_milex_share"],  # aggregate power: the milex share
+        features["capdist_km"],
+        features["conttype"],
+        features["pole_milex_share"],  # offensive capability: unchanged
+        features["pole_milper_share"],
+        features["recent_disputes"],
+        features["rivalry"],
+    )
+    np.testing.assert_array_equal(BalanceOfThreat(power="milex").threat(features), expected)
+
+
+@pytest.mark.parametrize(
+    ("power", "expected"),
+    [
+        ("cinc", ("state_cinc", "pole_cinc", "pole_milex_share", "pole_milper_share")),
+        ("milex", ("state_milex_share", "pole_milex_share", "pole_milper_share")),
+        ("gdp", ("state_gdp_share", "pole_gdp_share", "pole_milex_share", "pole_milper_share")),
+    ],
+)
+def test_feature_columns_follow_the_power_setting(power, expected):
+    pair_columns = ("capdist_km", "conttype", "recent_disputes", "rivalry")
+    assert BalanceOfThreat(power=power).feature_columns() == expected + pair_columns
+
+
+def test_gdp_setting_needs_the_states_gdp_share(make_features):
+    features = make_features(
+        {"A": {**pole(0.3), "gdp_share": 0.3}}, [{"cinc": 0.05, "gdp_share": 0.01, "toward": {"A": FAR}}]
+    ).drop(columns=["state_gdp_share"])
+    with pytest.raises(TheoryError, match="state_gdp_share"):
+        BalanceOfThreat(power="gdp").predict(features)
+
+
+def test_invalid_power_is_rejected():
+    with pytest.raises(TheoryError, match="power must be one of 'cinc', 'milex', 'gdp'"):
+        BalanceOfThreat(power="threat")
+
+
+# -- choice features --------------------------------------------------------------------------
+
+
+def test_choice_features_by_hand(make_features):
+    # A: land border (distance 0), one dispute: threat = 0.2 ** log10(10 - e) * 0.2 * 2.
+    # B: exactly e * 250 miles away (exponent 1), no hostility: threat = 0.1 * 0.1 * 1.
+    at_exponent_one = pair(250.0 * 1.609344 * math.e)
+    toward_a = pair(0.0, conttype=1, recent_disputes=1)
+    features = make_features(
+        {"A": pole(0.2), "B": pole(0.1, military_share=0.1)},
+        [
+            state(0.001, A=toward_a, B=at_exponent_one),  # weak, A near: bandwagon target A
+            state(0.05, A=FAR, B=at_exponent_one),  # nothing proximate or hostile: unthreatened
+        ],
+    )
+    threat_a = 0.2 ** math.log10(10 - math.e) * 0.2 * 2
+    threat_b = 0.1 * 0.1
+    threat_a_far = 0.2 ** math.log10(8000.0 / 1.609344 / 250.0 + 10 - math.e) * 0.2
+    choice = BalanceOfThreat().choice_features(features)
+    assert list(choice.columns) == ["threat_share", "bandwagon_target", "unthreatened"]
+    assert dict(BalanceOfThreat.choice_signs) == {"threat_share": -1, "bandwagon_target": 1, "unthreatened": 1}
+    assert choice.index.equals(features.index)
+    # rows: state 100 (A, B, neutral), state 101 (A, B, neutral)
+    assert choice["threat_share"].tolist() == pytest.approx(
+        [
+            threat_a / (threat_a + threat_b),
+            threat_b / (threat_a + threat_b),
+            0.0,
+            threat_a_far / (threat_a_far + threat_b),
+            threat_b / (threat_a_far + threat_b),
+            0.0,
+        ],
+        rel=1e-12,
+    )
+    assert choice["bandwagon_target"].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert choice["unthreatened"].tolist() == [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+def test_choice_features_are_zero_where_every_threat_is_unknown(make_features):
+    features = make_features({"A": pole(0.3), "B": pole(0.1)}, [state(0.05, A=pair(math.nan), B=pair(math.nan))])
+    choice = BalanceOfThreat().choice_features(features)
+    assert choice.to_numpy().tolist() == [[0.0, 0.0, 0.0]] * 3

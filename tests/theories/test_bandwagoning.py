@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from alliancelab.errors import TheoryError
@@ -63,3 +64,69 @@ def test_needs_pole_capability(make_features):
 def test_declares_its_panel_signs():
     assert dict(Bandwagoning.panel_features) == {"system_leader2": 1, "cap_share1": -1}
     assert any("Schweller" in reference for reference in Bandwagoning.references)
+
+
+# -- reasons ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("poles", "expected"),
+    [
+        ({"USA": {"cinc": 0.3}, "USSR": {"cinc": 0.2}}, "join the strongest (USA)"),
+        ({"A": {"cinc": 0.3}, "B": {"cinc": 0.3}, "C": {"cinc": 0.1}}, "join the strongest (A/B)"),
+        ({"A": {"cinc": math.nan}, "B": {"cinc": 0.1}}, "join the strongest (B)"),
+        ({"A": {"cinc": math.nan}, "B": {"cinc": math.nan}}, "no prediction: every pole's power unknown"),
+    ],
+    ids=["two poles", "tie", "one pole unknown", "all unknown"],
+)
+def test_reason_names_the_branch_and_the_poles(make_features, reasons_of, poles, expected):
+    features = make_features(poles, [STATE])
+    assert reasons_of(Bandwagoning(), features) == {100: expected}
+
+
+def test_reasons_differ_between_decisions(make_features):
+    # Reasons are per decision: two cases with different strongest poles.
+    first = make_features({"A": {"cinc": 0.3}, "B": {"cinc": 0.2}}, [STATE], name="first")
+    second = make_features({"A": {"cinc": 0.1}, "B": {"cinc": 0.2}}, [STATE], name="second")
+    both = pd.concat([first, second], ignore_index=True)
+    reasons = Bandwagoning().explain(both).reasons
+    assert list(reasons) == ["join the strongest (A)"] * 3 + ["join the strongest (B)"] * 3
+
+
+# -- the power setting ------------------------------------------------------------------------
+
+DISAGREE = {
+    "A": {"cinc": 0.3, "milex_share": 0.1, "gdp_share": 0.1},
+    "B": {"cinc": 0.2, "milex_share": 0.4, "gdp_share": 0.6},
+}
+
+
+@pytest.mark.parametrize(("power", "joined"), [("cinc", "A"), ("milex", "B"), ("gdp", "B")])
+def test_power_setting_chooses_the_measure(make_features, predict_options, reasons_of, power, joined):
+    features = make_features(DISAGREE, [STATE])
+    theory = Bandwagoning(power=power)
+    assert predict_options(theory, features)[joined] == pytest.approx(0.9 + 0.1 / 3)
+    assert reasons_of(theory, features) == {100: f"join the strongest ({joined})"}
+    assert theory.feature_columns() == ({"cinc": "pole_cinc", "milex": "pole_milex_share", "gdp": "pole_gdp_share"}[power],)
+
+
+def test_gdp_setting_names_its_missing_column(make_features):
+    features = make_features({"A": {"cinc": 0.3}}, [STATE])  # no gdp_share given
+    features = features.drop(columns=[c for c in features.columns if "gdp_share" in c])
+    with pytest.raises(TheoryError, match="pole_gdp_share"):
+        Bandwagoning(power="gdp").predict(features)
+
+
+def test_invalid_power_is_rejected():
+    with pytest.raises(TheoryError, match="power"):
+        Bandwagoning(power="population")
+
+
+# -- choice features --------------------------------------------------------------------------
+
+
+def test_power_share_by_hand(make_features):
+    features = make_features({"A": {"cinc": 0.15}, "B": {"cinc": 0.05}}, [STATE], neutral_option=False)
+    choice = Bandwagoning().choice_features(features)
+    assert choice["power_share"].tolist() == pytest.approx([0.75, 0.25])
+    assert dict(Bandwagoning.choice_signs) == {"power_share": 1}

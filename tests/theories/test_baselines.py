@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliancelab.errors import TheoryError
+from alliancelab.theories.base import NO_PREDICTION
 from alliancelab.theories.baselines import BaseRate, Uniform, observed_per_row
 from alliancelab.theories.strategies import feature_tables, feature_tables_with_outcomes
 
@@ -157,3 +158,50 @@ def test_base_rate_metadata():
     assert BaseRate().error_rate == 0.0
     assert dict(BaseRate.panel_features) == {}
     assert any("Brier" in reference for reference in BaseRate.references)
+
+
+# -- reasons, probabilistic, choice features --------------------------------------------------
+
+
+def test_uniform_reason(make_features, reasons_of):
+    features = make_features(POLES_2, [{"cinc": 0.01}, {"cinc": 0.02}])
+    assert reasons_of(Uniform(), features) == {
+        100: "uniform: every option equally likely",
+        101: "uniform: every option equally likely",
+    }
+
+
+def test_base_rate_reasons_unfitted_and_fitted(make_features, reasons_of):
+    test = make_features(POLES_3, [{"cinc": 0.01}], name="test")
+    assert reasons_of(BaseRate(), test) == {100: "base rate unfitted: uniform"}
+    # 10 of 16 training decisions neutral: (10 + 1) / (16 + 2) = 0.6111...
+    train, observed = training_table(make_features, n_neutral=10, n_aligned=6)
+    fitted = BaseRate().fit(train, observed)
+    assert reasons_of(fitted, test) == {100: "base rate: P(neutral) = 0.61"}
+    closed = make_features(POLES_3, [{"cinc": 0.01}], name="closed", neutral_option=False)
+    assert reasons_of(fitted, closed) == {100: "base rate: no neutral option -> poles equally likely"}
+
+
+def test_base_rate_explain_weights_are_the_option_weights(make_features):
+    train, observed = training_table(make_features, n_neutral=3, n_aligned=7)
+    fitted = BaseRate().fit(train, observed)
+    test = make_features(POLES_3, [{"cinc": 0.01}], name="test")
+    assert fitted.explain(test).weights.tolist() == pytest.approx([2 / 9, 2 / 9, 2 / 9, 1 / 3])
+    assert fitted.explain(test).weights.tolist() == fitted.option_weights(test).tolist()
+
+
+def test_certain_neutrality_without_a_neutral_option_is_no_prediction(make_features, reasons_of):
+    closed = make_features(POLES_2, [{"cinc": 0.01}], neutral_option=False)
+    theory = BaseRate(neutral_share=1.0, training_decisions=1)
+    assert theory.explain(closed).weights.tolist() == [0.0, 0.0]
+    assert reasons_of(theory, closed)[100].startswith(NO_PREDICTION)
+
+
+@pytest.mark.parametrize("theory", [Uniform(), BaseRate(), BaseRate(neutral_share=0.3, training_decisions=8)], ids=repr)
+def test_baselines_are_probabilistic_without_choice_features(make_features, theory):
+    features = make_features(POLES_2, [{"cinc": 0.01}, {"cinc": 0.02}])
+    assert theory.probabilistic is True
+    assert dict(theory.choice_signs) == {}
+    choice = theory.choice_features(features)
+    assert choice.shape == (len(features), 0)
+    assert choice.index.equals(features.index)

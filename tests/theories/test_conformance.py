@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,13 +18,28 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliancelab.datasets.case import PAIR_ATTRIBUTES, STATE_ATTRIBUTES, observed_alignments
+from alliancelab.datasets.case import (
+    PAIR_ATTRIBUTES,
+    STATE_ATTRIBUTES,
+    observed_alignments,
+)
 from alliancelab.errors import TheoryError
-from alliancelab.theories import BUILTIN_THEORIES, Theory, builtin_theories
+from alliancelab.theories import (
+    BUILTIN_THEORIES,
+    NO_PREDICTION,
+    BalanceOfPower,
+    BalanceOfThreat,
+    Bandwagoning,
+    Explanation,
+    Theory,
+    builtin_theories,
+)
+from alliancelab.theories._columns import POWER_MEASURES
 from alliancelab.theories.base import ROW_KEYS, decision_ids
 from alliancelab.theories.conformance import (
     CHECKS,
     ConformanceError,
+    check_feature_columns_honoured,
     check_theory,
     observed_rows,
     synthetic_cases,
@@ -216,6 +232,180 @@ def test_the_suite_catches_a_broken_theory(theory, failing_check):
 
 def test_a_sound_plugin_theory_passes():
     check_theory(Sound())
+
+
+# -- the new checks of explain, reasons, choice features and feature columns can fail ---------
+
+
+@dataclass(frozen=True)
+class ExplainDisagrees(Sound):
+    name: ClassVar[str] = "explain_disagrees"
+
+    def explain(self, features):
+        weights = np.ones(len(features))  # not what option_weights says
+        return Explanation(weights, np.full(len(features), "favours everything", dtype=object))
+
+
+@dataclass(frozen=True)
+class ReasonPerRow(Sound):
+    name: ClassVar[str] = "reason_per_row"
+
+    def explain(self, features):
+        weights = np.asarray(self.option_weights(features), dtype=float)
+        return Explanation(weights, features["option"].astype(str).to_numpy(dtype=object))
+
+
+@dataclass(frozen=True)
+class ReasonNotText(Sound):
+    name: ClassVar[str] = "reason_not_text"
+
+    def explain(self, features):
+        weights = np.asarray(self.option_weights(features), dtype=float)
+        reasons = np.empty(len(features), dtype=object)
+        reasons[:] = [None] * len(features)
+        return Explanation(weights, reasons)
+
+
+@dataclass(frozen=True)
+class Abstains(Sound):
+    name: ClassVar[str] = "abstains"
+
+    def option_weights(self, features):
+        return np.zeros(len(features))
+
+    def explain(self, features):
+        return Explanation(np.zeros(len(features)), np.full(len(features), "abstains", dtype=object))
+
+
+@dataclass(frozen=True)
+class ClaimsNoPrediction(Sound):
+    name: ClassVar[str] = "claims_no_prediction"
+
+    def option_weights(self, features):
+        return np.ones(len(features))
+
+    def explain(self, features):
+        return Explanation(np.ones(len(features)), np.full(len(features), NO_PREDICTION, dtype=object))
+
+
+@dataclass(frozen=True)
+class UndeclaredChoiceColumns(Sound):
+    name: ClassVar[str] = "undeclared_choice_columns"
+    choice_signs: ClassVar[Mapping[str, int]] = {"personnel_share": +1}  # but returns "favoured"
+
+
+@dataclass(frozen=True)
+class NonFiniteChoice(Sound):
+    name: ClassVar[str] = "non_finite_choice"
+
+    def choice_features(self, features):
+        values = features["pole_milper"].to_numpy(dtype=float, na_value=np.nan)  # NaN on neutral rows
+        return pd.DataFrame({"favoured": values}, index=features.index)
+
+
+@dataclass(frozen=True)
+class ChoiceIndexReset(Sound):
+    name: ClassVar[str] = "choice_index_reset"
+
+    def choice_features(self, features):
+        return super().choice_features(features).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ReasonByPosition(Sound):
+    name: ClassVar[str] = "reason_by_position"
+
+    def explain(self, features):
+        weights = np.asarray(self.option_weights(features), dtype=float)
+        reasons = np.array([f"decision number {i}" for i in decision_ids(features)], dtype=object)
+        return Explanation(weights, reasons)
+
+
+@dataclass(frozen=True)
+class ReadsUndeclared(Sound):
+    name: ClassVar[str] = "reads_undeclared"
+
+    def option_weights(self, features):
+        return np.nan_to_num(features["pole_cinc"].to_numpy(dtype=float, na_value=np.nan))  # declares pole_milper
+
+
+@pytest.mark.parametrize(
+    ("theory", "failing_check"),
+    [
+        (ExplainDisagrees(), "check_explain_weights_equal_option_weights"),
+        (ReasonPerRow(), "check_reasons_constant_within_decisions"),
+        (ReasonNotText(), "check_reasons_constant_within_decisions"),
+        (Abstains(), "check_no_prediction_reasons"),
+        (ClaimsNoPrediction(), "check_no_prediction_reasons"),
+        (UndeclaredChoiceColumns(), "check_choice_features_declared"),
+        (NonFiniteChoice(), "check_choice_features_declared"),
+        (ChoiceIndexReset(), "check_choice_features_declared"),
+        (ReasonByPosition(), "check_explanation_row_order_invariance"),
+        (ReadsUndeclared(), "check_feature_columns_honoured"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else type(value).__name__,
+)
+def test_the_new_checks_catch_a_broken_theory(theory, failing_check):
+    with pytest.raises(ConformanceError) as raised:
+        check_theory(theory)
+    failed = set(raised.value.to_frame()["check"])
+    assert failing_check in failed, failed
+    assert theory.name in str(raised.value)
+
+
+def test_the_new_checks_are_in_the_suite():
+    names = {check.__name__ for check in CHECKS}
+    assert {
+        "check_explain_weights_equal_option_weights",
+        "check_reasons_constant_within_decisions",
+        "check_no_prediction_reasons",
+        "check_choice_features_declared",
+        "check_explanation_row_order_invariance",
+        "check_feature_columns_honoured",
+    } <= names
+
+
+# -- every power setting conforms --------------------------------------------------------------
+
+POWER_THEORIES = [cls(power=power) for cls in (BalanceOfPower, Bandwagoning, BalanceOfThreat) for power in POWER_MEASURES]
+POWER_IDS = [f"{t.name}-{t.power}" for t in POWER_THEORIES]
+
+
+@pytest.mark.parametrize("theory", POWER_THEORIES, ids=POWER_IDS)
+def test_each_power_setting_passes_the_conformance_suite(theory):
+    check_theory(theory)
+    check_theory(theory, synthetic_features(11, n_cases=5, neutral_option=False, missing_rate=0.1,
+                                            extra_features=theory.feature_columns()))
+
+
+@pytest.mark.parametrize("theory", POWER_THEORIES, ids=POWER_IDS)
+def test_suite_builds_features_from_feature_columns(theory):
+    # Without the declared columns the check of honoured columns reports what is missing.
+    features = synthetic_features(3, n_cases=3, extra_features=theory.feature_columns())
+    assert set(theory.feature_columns()) <= set(features.columns)
+    dropped = features.drop(columns=[theory.feature_columns()[0]])
+    with pytest.raises(ConformanceError, match="feature_columns"):
+        check_feature_columns_honoured(theory, dropped)
+
+
+@pytest.mark.parametrize("theory", THEORIES + POWER_THEORIES, ids=THEORY_IDS + POWER_IDS)
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_explanations_are_consistent_on_drawn_tables(theory, data):
+    features = data.draw(feature_tables(extra_features=theory.feature_columns()), label="features")
+    explanation = theory.explain(features)
+    np.testing.assert_array_equal(explanation.weights, theory.option_weights(features))
+    ids = decision_ids(features)
+    reasons = pd.Series(explanation.reasons)
+    assert all(isinstance(reason, str) and reason for reason in reasons)
+    assert (reasons.groupby(ids).nunique() == 1).all()
+    no_prediction = np.bincount(ids, weights=explanation.weights) == 0
+    claims = reasons.str.startswith(NO_PREDICTION).groupby(ids).first().to_numpy()
+    np.testing.assert_array_equal(claims, no_prediction)
+    choice = theory.choice_features(features)
+    assert list(choice.columns) == list(theory.choice_signs)
+    assert choice.index.equals(features.index)
+    assert np.all(np.isfinite(choice.to_numpy(dtype=float)))
 
 
 @dataclass(frozen=True)

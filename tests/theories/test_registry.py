@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-import alliancelab.theories as theories
+from alliancelab import theories
 from alliancelab.errors import TheoryError
 from alliancelab.theories import (
     BUILTIN_THEORIES,
