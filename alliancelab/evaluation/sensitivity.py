@@ -28,13 +28,21 @@ from alliancelab.errors import TheoryError
 from alliancelab.evaluation.simulate import _parallel_map, _ranking, _run_compare
 from alliancelab.theories.base import Theory
 
-__all__ = ["INTERVAL_COLUMNS", "SENSITIVITY_COLUMNS", "sensitivity"]
+__all__ = ["SENSITIVITY_COLUMNS", "sensitivity"]
 
-SENSITIVITY_COLUMNS: tuple[str, ...] = ("setting", "value", "theory", "log_score", "rank", "n")
-"""Columns of :func:`sensitivity` (followed by :data:`INTERVAL_COLUMNS` when the comparison has them)."""
-
-INTERVAL_COLUMNS: tuple[str, ...] = ("ci_low", "ci_high")
-"""Interval columns of the comparison table that :func:`sensitivity` carries over when present."""
+SENSITIVITY_COLUMNS: tuple[str, ...] = (
+    "setting",
+    "value",
+    "theory",
+    "log_score",
+    "ci_low",
+    "ci_high",
+    "diff_to_best",
+    "rank",
+    "n",
+)
+"""Columns of :func:`sensitivity`: ``ci_low`` and ``ci_high`` bound the 95% case-clustered
+bootstrap interval of the pooled out-of-sample mean log score."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +60,9 @@ class _Run:
 def _run(run: _Run) -> pd.DataFrame:
     """Compare the theories and label the overall ranking with the setting and value."""
     ranking = _ranking(_run_compare(run.theories, run.cases, run.link, run.seed))
-    if "n" not in ranking.columns:
-        ranking["n"] = sum(len(case.states) for case in run.cases)
     ranking.insert(0, "value", run.value)
     ranking.insert(0, "setting", run.setting)
-    columns = [*SENSITIVITY_COLUMNS, *(c for c in INTERVAL_COLUMNS if c in ranking.columns)]
-    return ranking.loc[:, columns]
+    return ranking.loc[:, list(SENSITIVITY_COLUMNS)]
 
 
 def _run_chunk(runs: list[_Run]) -> list[pd.DataFrame]:
@@ -122,14 +127,13 @@ def sensitivity(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SENSITIVITY_COLUMNS`, then :data:`INTERVAL_COLUMNS` when the comparison
-        table carries them: one row per (variation, value, theory), variations and values in
-        the order given, theories best first. ``setting`` is ``"<theory label>.<setting>"``,
-        ``value`` the value as text, ``log_score`` the theory's out-of-sample mean log score
-        pooled over every case, ``rank`` its rank (1 = best; the stacked mixture is not
-        ranked), ``n`` the number of decisions; ``ci_low``, ``ci_high`` as the comparison
-        table gives them (the 95% case-clustered bootstrap interval of the theory's difference
-        in log score to the best theory of that run).
+        Columns :data:`SENSITIVITY_COLUMNS`: one row per (variation, value, theory),
+        variations and values in the order given, theories best first. ``setting`` is
+        ``"<theory label>.<setting>"``, ``value`` the value as text, ``log_score`` the theory's
+        out-of-sample mean log score pooled over every case with its 95% case-clustered
+        bootstrap interval (``ci_low``, ``ci_high``), ``diff_to_best`` its difference to that
+        run's best theory, ``rank`` its rank (1 = best; the stacked mixture is not ranked) and
+        ``n`` the number of decisions.
 
     Raises
     ------

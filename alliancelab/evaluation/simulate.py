@@ -29,7 +29,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -51,7 +50,7 @@ from alliancelab.datasets.case import (
 )
 from alliancelab.errors import TheoryError
 from alliancelab.evaluation.compare import compare
-from alliancelab.evaluation.results import ALL_CASES
+from alliancelab.evaluation.results import ALL_CASES, STACKED, ComparisonResult
 from alliancelab.theories.base import Theory, decision_ids
 
 # The generator of the public conformance suite draws plausible values of the attributes no
@@ -75,12 +74,6 @@ POWER_COLUMNS: tuple[str, ...] = ("truth", "decisions", "noise", "reps", "share_
 DISAGREEMENT_COLUMNS: tuple[str, ...] = ("theory_a", "theory_b", "decisions", "differ", "disjoint")
 """Columns of :func:`disagreement`."""
 
-STACKED_LABELS: tuple[str, ...] = ("stacked", "stacked mixture")
-"""Labels of the comparison table's mixture row, never counted as a theory that ranks first."""
-
-NO_LINK = "fixed (compare takes no link)"
-"""What :func:`power_study` records as the link when ``compare`` does not accept one."""
-
 TIE_TOLERANCE: float = 1e-12
 """Options whose probability is within this of a decision's highest count as tied favourites."""
 
@@ -96,18 +89,7 @@ _R = TypeVar("_R")
 
 
 # ---------------------------------------------------------------------------------------------
-# The only two places that call compare and read its result. The harness is changing
-# (links, the comparison table); adapt these two functions and nothing else.
-
-
-def _compare_accepts(parameter: str) -> bool:
-    """Whether :func:`compare` takes the keyword ``parameter``."""
-    return parameter in inspect.signature(compare).parameters
-
-
-def _effective_link(link: str) -> str:
-    """The link a comparison run with ``link`` actually uses."""
-    return link if _compare_accepts("link") else NO_LINK
+# Running the harness
 
 
 def _run_compare(
@@ -117,50 +99,39 @@ def _run_compare(
     seed: int,
     *,
     intervals: bool = True,
-) -> Any:
+) -> ComparisonResult:
     """Run the full harness on ``cases``.
 
-    ``link`` is passed only if :func:`compare` accepts it. With ``intervals=False`` the
-    bootstrap behind the comparison table's intervals is switched off where ``compare`` has
-    one (``bootstrap_reps=0``): ranks and mean scores do not depend on it.
+    With ``intervals=False`` the bootstrap behind the comparison table's intervals is switched
+    off (``bootstrap_reps=0``): ranks and mean scores do not depend on it.
     """
-    options: dict[str, Any] = {"seed": int(seed)}
-    if _compare_accepts("link"):
-        options["link"] = link
-    if not intervals and _compare_accepts("bootstrap_reps"):
+    options: dict[str, Any] = {"seed": int(seed), "link": link}
+    if not intervals:
         options["bootstrap_reps"] = 0
     return compare(theories, cases, **options)
 
 
-def _ranking(result: Any) -> pd.DataFrame:
+def _ranking(result: ComparisonResult) -> pd.DataFrame:
     """The overall out-of-sample ranking of a comparison: one row per theory, best first.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``theory, rank, log_score`` (rank 1 = best mean log score), then ``n``,
-        ``ci_low`` and ``ci_high`` where the comparison's table carries them. The stacked
-        mixture row is left out (it is not a theory) and the ranks closed up, so rank 1 is
-        always a compared theory.
+        Columns ``theory, rank, log_score, ci_low, ci_high, diff_to_best, n``: ``ci_low`` and
+        ``ci_high`` are the 95% interval of the pooled mean log score (case-clustered bootstrap;
+        missing without one). The stacked mixture is not a theory and is left out.
     """
-    table_method = getattr(result, "comparison_table", None)
-    if callable(table_method):
-        table = table_method()
-        labels = getattr(result, "theory_labels", None)
-        if labels:  # the theories compared; the mixture row is not one of them
-            table = table[table["theory"].astype(str).isin([str(label) for label in labels])]
-        else:
-            table = table[~table["theory"].astype(str).isin(STACKED_LABELS)]
-        table = table[table["rank"].notna()]
-    else:
-        table = result.to_frame()
-        table = table[table["case"] == ALL_CASES]
-    columns = ["theory", "rank", "log_score", *(c for c in ("n", "ci_low", "ci_high") if c in table.columns)]
-    table = table.loc[:, columns].sort_values("rank", kind="stable").reset_index(drop=True)
+    table = result.comparison_table()
+    table = table[table["theory"] != STACKED].copy()
+    intervals = result.score_intervals()
+    pooled = intervals[intervals["scope"] == ALL_CASES].set_index("theory")
+    table["ci_low"] = pooled.loc[table["theory"], "ci_low"].to_numpy(dtype=float)
+    table["ci_high"] = pooled.loc[table["theory"], "ci_high"].to_numpy(dtype=float)
+    table["n"] = len(result.decisions) // max(len(result.theory_labels), 1)
+    table = table.loc[:, ["theory", "rank", "log_score", "ci_low", "ci_high", "diff_to_best", "n"]]
     table["theory"] = table["theory"].astype(str)
-    table["rank"] = table["rank"].rank(method="min").astype("int64")
-    table["log_score"] = table["log_score"].astype(float)
-    return table
+    table["rank"] = table["rank"].astype("int64")
+    return table.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,7 +669,6 @@ def power_study(
         for r in range(reps)
     ]
     won = _parallel_map(_replicate_chunk, tasks, processes=processes, progress=progress, description="power study")
-    used_link = _effective_link(link)
     rows = []
     for index, (truth, n) in enumerate(cells):
         wins = sum(won[index * reps : (index + 1) * reps])
@@ -712,7 +682,7 @@ def power_study(
                 "share_first": wins / reps,
                 "ci_low": low,
                 "ci_high": high,
-                "link": used_link,
+                "link": link,
             }
         )
     frame = pd.DataFrame(rows, columns=list(POWER_COLUMNS))

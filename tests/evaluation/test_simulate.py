@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,7 @@ from alliancelab.evaluation.simulate import (
     synthetic_cases,
     wilson_interval,
 )
-from alliancelab.theories import BalanceOfPower, BalanceOfThreat, Bandwagoning, Uniform
+from alliancelab.theories import BalanceOfPower, BalanceOfThreat, Bandwagoning, Uniform, builtin_theories
 
 CORE = (BalanceOfPower(), BalanceOfThreat(), Bandwagoning())
 
@@ -189,36 +188,18 @@ def test_disagreement_of_opposite_theories() -> None:
 # -- the adapters to compare -------------------------------------------------------------------
 
 
-def test_ranking_leaves_out_the_stacked_mixture() -> None:
-    table = pd.DataFrame(
-        {
-            "rank": pd.array([1, 2, 3, pd.NA], dtype="Int64"),
-            "theory": ["a", "b", "c", "stacked mixture"],
-            "log_score": [-0.5, -0.7, -0.9, -0.4],
-        }
-    )
-    result = SimpleNamespace(comparison_table=lambda: table, theory_labels=("c", "a", "b"))
+def test_ranking_is_the_comparison_table_without_the_stacked_mixture() -> None:
+    cases = synthetic_cases(60, np.random.default_rng(5))
+    result = simulate._run_compare(builtin_theories(), cases, "two-stage", 0)
     ranking = simulate._ranking(result)
-    assert ranking["theory"].tolist() == ["a", "b", "c"]
-    assert ranking["rank"].tolist() == [1, 2, 3]
-    # a mixture ranked first must not push the theories' ranks down
-    table2 = table.assign(rank=pd.array([2, 3, 4, 1], dtype="Int64"))
-    ranking2 = simulate._ranking(SimpleNamespace(comparison_table=lambda: table2, theory_labels=("a", "b", "c")))
-    assert ranking2["rank"].tolist() == [1, 2, 3]
-
-
-def test_ranking_falls_back_to_the_pooled_rows() -> None:
-    frame = pd.DataFrame(
-        {
-            "case": ["x", "x", "ALL", "ALL"],
-            "theory": ["a", "b", "b", "a"],
-            "rank": [1, 2, 1, 2],
-            "n": [3, 3, 5, 5],
-            "log_score": [-0.1, -0.2, -0.3, -0.4],
-        }
-    )
-    ranking = simulate._ranking(SimpleNamespace(to_frame=lambda: frame))
-    assert ranking.to_dict("list") == {"theory": ["b", "a"], "rank": [1, 2], "log_score": [-0.3, -0.4], "n": [5, 5]}
+    table = result.comparison_table()
+    theories = table[table["theory"] != "stacked mixture"]
+    assert ranking["theory"].tolist() == theories["theory"].tolist()
+    assert ranking["rank"].tolist() == list(range(1, len(theories) + 1))
+    assert np.allclose(ranking["log_score"], theories["log_score"])
+    # the interval brackets the score it belongs to
+    assert (ranking["ci_low"] <= ranking["log_score"] + 1e-12).all()
+    assert (ranking["log_score"] <= ranking["ci_high"] + 1e-12).all()
 
 
 # -- the power study ---------------------------------------------------------------------------
