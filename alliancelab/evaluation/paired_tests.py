@@ -59,6 +59,7 @@ Zeileis, A., Köll, S., & Graham, N. (2020). Various versatile variances: an obj
 
 from __future__ import annotations
 
+import fractions
 import math
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -69,7 +70,6 @@ from typing import ClassVar, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import special
 
 MIN_CLUSTERS: int = 10
 """Below this many clusters, clustered standard errors and the cluster bootstrap are flagged.
@@ -611,6 +611,9 @@ def vuong_test(
     return TestResult(z, p, diff, n, name, 0, dropped, "; ".join(notes))
 
 
+EXACT_SIGN_TEST_TRIALS = 5_000
+"""Up to this many trials the sign test's tail is summed exactly; beyond, scipy's bdtr."""
+
 _Z975 = 1.959963984540054
 """The standard normal's 97.5% quantile."""
 
@@ -620,15 +623,21 @@ def sign_test_p_value(successes: int, trials: int) -> float:
 
     The same as R's ``binom.test(successes, trials, 0.5)`` and ``scipy.stats.binomtest``: under
     p = 1/2 the distribution is symmetric, so the outcomes at most as likely as the one seen
-    are the two tails beyond ``min(successes, trials - successes)``. Computed from the
-    regularised incomplete beta function (``scipy.special.bdtr``), which avoids importing
-    ``scipy.stats`` (slow to import) for one number.
+    are the two tails beyond ``min(successes, trials - successes)``. Up to
+    :data:`EXACT_SIGN_TEST_TRIALS` trials the tail is summed exactly in integers; beyond, it
+    comes from the regularised incomplete beta function (``scipy.special.bdtr``). Either way
+    ``scipy.stats``, slow to import, is not needed for one number.
     """
     if trials <= 0:
         return math.nan
     low = min(successes, trials - successes)
     if 2 * low == trials:
         return 1.0
+    if trials <= EXACT_SIGN_TEST_TRIALS:
+        tail = sum(math.comb(trials, i) for i in range(low + 1))
+        return min(1.0, float(fractions.Fraction(2 * tail, 2**trials)))
+    from scipy import special
+
     return float(min(1.0, 2.0 * special.bdtr(low, trials, 0.5)))
 
 

@@ -16,13 +16,13 @@ Solving
 -------
 The objective is concave in ``w`` (a sum of logs of linear functions) and the simplex is convex,
 so every local optimum is global; the optimum itself is unique when the columns of ``p`` are
-linearly independent. :func:`stacking_weights` starts from equal weights, takes a few steps of
-the multiplicative EM fixed point ``w_k <- mean_i w_k p_ik / sum_j w_j p_ij`` (the EM algorithm for
+linearly independent. :func:`stacking_weights` starts from equal weights and iterates the
+multiplicative EM fixed point ``w_k <- mean_i w_k p_ik / sum_j w_j p_ij`` (the EM algorithm for
 the mixing proportions of known components, which never lowers the objective and stays inside the
-simplex), then solves to tight tolerance by sequential quadratic programming
-(``scipy.optimize.minimize(method="SLSQP")``) on the simplex itself, with the analytic gradient,
-so weights can be exactly 0. Should that ever end below the EM start, EM is run on to
-convergence instead. The optimum
+simplex) until the KKT conditions below hold to 1e-9, then sets to exactly 0 the weights EM only
+drives towards 0. Where EM is slow to converge, it hands over to sequential quadratic programming
+(``scipy.optimize.minimize(method="SLSQP")``) on the simplex, with the analytic gradient; should
+that ever end below the EM start, EM is run on to convergence instead. The optimum
 satisfies the Karush-Kuhn-Tucker conditions ``mean_i p_ik / m_i <= 1`` for every ``k``, with
 equality where ``w_k > 0`` (``m_i`` the mixture's probability of decision ``i``); the tests check
 them. Everything is deterministic.
@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize
 
 PROBABILITY_FLOOR: float = 1e-300
 """Smallest mixture probability the fitting objective takes the log of (a zero becomes this)."""
@@ -63,7 +62,9 @@ PROBABILITY_FLOOR: float = 1e-300
 WEIGHT_TOLERANCE: float = 1e-9
 """How far weights given to :func:`stacked_probability` may sum from 1 or fall below 0."""
 
-_EM_WARM_START_STEPS = 5
+_EM_STEPS = 5_000
+_EM_TOLERANCE = 1e-9
+_PRUNE_BELOW = 1e-6
 _EM_FALLBACK_STEPS = 100_000
 _EM_FALLBACK_TOLERANCE = 1e-9
 _SLSQP_FTOL = 1e-15
@@ -144,7 +145,35 @@ def stacking_weights(p_observed: ArrayLike) -> np.ndarray:
     p = p[p.max(axis=1) > 0.0]  # rows every model gave 0 add a constant to every mixture
     if n_models == 1 or p.shape[0] == 0:
         return equal
-    warm = _em(equal, p, _EM_WARM_START_STEPS)
+    # EM is monotone and, on the few thousand decisions of a comparison, converges in well under
+    # a thousand cheap steps; SLSQP (and importing scipy.optimize) is kept for the rare slow case
+    weights = _em(equal, p, _EM_STEPS, _EM_TOLERANCE)
+    if _ratio(weights, p).max() > 1.0 + _EM_TOLERANCE:
+        return _polished(weights, p)
+    return _pruned(weights, p)
+
+
+def _pruned(weights: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Set to exactly 0 the weights EM only drives towards 0, where that does not lower the score.
+
+    EM's multiplicative steps never reach 0; a model whose gradient ratio is below 1 at the
+    optimum (an inactive KKT condition) belongs at 0. Its weight is dropped and EM continues on
+    the rest, which it keeps at 0.
+    """
+    ratio = _ratio(weights, p)
+    drop = (weights < _PRUNE_BELOW) & (ratio < 1.0 - _EM_TOLERANCE)
+    if not drop.any() or drop.all():
+        return weights
+    kept = np.where(drop, 0.0, weights)
+    kept = _em(kept / kept.sum(), p, _EM_STEPS, _EM_TOLERANCE)
+    return kept if _mean_log_mixture(kept, p) >= _mean_log_mixture(weights, p) else weights
+
+
+def _polished(warm: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """SLSQP on the simplex from ``warm``, for problems where EM is slow to converge."""
+    from scipy import optimize
+
+    n_models = p.shape[1]
 
     def negative_objective(w: np.ndarray) -> float:
         return -_mean_log_mixture(w, p)
@@ -166,7 +195,7 @@ def stacking_weights(p_observed: ArrayLike) -> np.ndarray:
         polished = polished / polished.sum()
         if _mean_log_mixture(polished, p) >= _mean_log_mixture(warm, p):
             return polished
-    # SLSQP went astray (it should not): fall back on EM, slow but monotone, to convergence
+    # SLSQP went astray (it should not): go on with EM, slow but monotone, to convergence
     return _em(warm, p, _EM_FALLBACK_STEPS, _EM_FALLBACK_TOLERANCE)
 
 

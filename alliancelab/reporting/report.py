@@ -275,11 +275,11 @@ def _build(
     table = result.comparison_table()
     tests = result.tests()
     csv_options = {"index": False, "float_format": CSV_FLOAT_FORMAT, "lineterminator": "\n"}
-    table.to_csv(folder / "compare.csv", **csv_options)
-    result.scores(by="case").to_csv(folder / "scores.csv", **csv_options)
-    tests.to_csv(folder / "tests.csv", **csv_options)
+    _csv_ready(table).to_csv(folder / "compare.csv", **csv_options)
+    _csv_ready(result.scores(by="case")).to_csv(folder / "scores.csv", **csv_options)
+    _csv_ready(tests).to_csv(folder / "tests.csv", **csv_options)
     predictions = result.predictions.loc[:, list(PREDICTION_CSV_COLUMNS)]
-    predictions.to_csv(folder / "predictions.csv", **csv_options)
+    _csv_ready(predictions).to_csv(folder / "predictions.csv", **csv_options)
     written += ["compare.csv", "scores.csv", "tests.csv", "predictions.csv"]
 
     _write_text(folder / "compare.tex", _compare_latex(result, table))
@@ -355,6 +355,15 @@ def _start_figures(result: ComparisonResult) -> Callable[[], dict[str, str]]:
             executor.shutdown()
 
     return wait
+
+
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Floats rounded to the CSV's six decimals, with no negative zero (``-0.000000``)."""
+    floats = frame.select_dtypes(include="float").columns
+    if not len(floats):
+        return frame
+    # adding 0.0 turns -0.0 into 0.0; rounding first catches values such as -1e-12 as well
+    return frame.assign(**{column: frame[column].round(6) + 0.0 for column in floats})
 
 
 def _cited_texts(result: ComparisonResult) -> list[str]:
@@ -770,18 +779,20 @@ def _states_block(result: ComparisonResult, case: str) -> _Table:
     """Per state: the observed alignment and each theory's favoured option and probability of it."""
     decisions = result.decisions[result.decisions["case"] == case]
     labels = list(result.theory_labels)
-    by_state = decisions.set_index(["state", "theory"])
-    rows = []
-    for state in dict.fromkeys(decisions["state"]):
-        first = by_state.loc[(state, labels[0])]
-        cells = []
-        for label in labels:
-            entry = by_state.loc[(state, label)]
-            cells.append(f"{str(entry['predicted_option']).replace('|', '/')} ({_num(float(entry['p_observed']), 2)})")
-        rows.append((f"{first['state_name']} ({state})", str(first["observed_option"]), *cells))
+    cell = decisions["predicted_option"].str.replace("|", "/", regex=False) + decisions["p_observed"].map(
+        lambda p: f" ({_num(float(p), 2)})"
+    )
+    first = decisions.drop_duplicates("state").set_index("state")
+    wide = decisions.assign(cell=cell).pivot(index="state", columns="theory", values="cell").loc[first.index, labels]
+    names = first["state_name"].astype(str).tolist()
+    observed = first["observed_option"].astype(str).tolist()
+    rows = tuple(
+        (f"{name} ({state})", chosen, *cells)
+        for name, state, chosen, cells in zip(names, first.index, observed, wide.itertuples(index=False, name=None))
+    )
     return _Table(
         header=("state (COW code)", "observed", *labels),
-        rows=tuple(rows),
+        rows=rows,
         numeric=(False, False, *([False] * len(labels))),
     )
 

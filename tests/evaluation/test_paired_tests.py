@@ -523,3 +523,14 @@ def test_sign_test_p_value_equals_scipy_binomtest(pair: tuple[int, int]) -> None
     successes, trials = pair
     expected = binomtest(successes, trials, 0.5, alternative="two-sided").pvalue
     assert sign_test_p_value(successes, trials) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize(("successes", "trials"), [(2_950, 6_000), (3_300, 6_001)])
+def test_sign_test_beyond_the_exact_sum_still_equals_scipy(successes: int, trials: int) -> None:
+    from scipy.stats import binomtest
+
+    from alliancelab.evaluation.paired_tests import EXACT_SIGN_TEST_TRIALS, sign_test_p_value
+
+    assert trials > EXACT_SIGN_TEST_TRIALS
+    expected = binomtest(successes, trials, 0.5).pvalue
+    assert sign_test_p_value(successes, trials) == pytest.approx(expected, rel=1e-7)

@@ -132,7 +132,10 @@ def test_em_fallback_converges_when_the_optimiser_goes_astray(monkeypatch: pytes
     def astray(fun: object, x0: np.ndarray, **_: object) -> SimpleNamespace:
         return SimpleNamespace(x=np.full_like(x0, np.nan))
 
-    monkeypatch.setattr(stacking.optimize, "minimize", astray)
+    from scipy import optimize
+
+    monkeypatch.setattr(optimize, "minimize", astray)
+    monkeypatch.setattr(stacking, "_EM_STEPS", 1)  # EM does not converge: the optimiser is called
     # the closed form of test_two_decisions_two_models_in_closed_form: w = 37/48
     assert stacking_weights([[0.9, 0.1], [0.2, 0.5]]) == pytest.approx([37 / 48, 11 / 48], abs=1e-6)
     p = np.random.default_rng(8).uniform(0.05, 1, size=(40, 4))
