@@ -100,6 +100,7 @@ def compare(
     bootstrap_reps: int = BOOTSTRAP_REPS,
     processes: int = 1,
     progress: bool = False,
+    stack: bool = True,
 ) -> ComparisonResult:
     """Score theories on cases, out of sample.
 
@@ -124,6 +125,9 @@ def compare(
         Local processes for the bootstrap.
     progress
         Show a progress bar for the bootstrap.
+    stack
+        Fit the stacking weights and score the stacked mixture (the simulation, which only
+        needs the ranking, turns this off).
 
     Returns
     -------
@@ -160,7 +164,9 @@ def compare(
     predictions = _predictions_frame(features, observed, runs)
     decisions = _decisions_frame(predictions)
     references = _reference_scores(features, observed, decision)
-    stacking, bootstrap = _stack_and_resample(decisions, list(labelled), bootstrap_reps, seed, processes, progress)
+    stacking, bootstrap = _stack_and_resample(
+        decisions, list(labelled), bootstrap_reps, seed, processes, progress, stack=stack
+    )
     meta = ComparisonMeta(
         seed=int(seed),
         fitting=LEAVE_ONE_CASE_OUT,
@@ -786,8 +792,15 @@ def _reference_scores(features: pd.DataFrame, observed: pd.Series, decision: np.
 
 
 def _stack_and_resample(
-    decisions: pd.DataFrame, labels: list[str], reps: int, seed: int, processes: int, progress: bool
-) -> tuple[pd.DataFrame, np.ndarray | None]:
+    decisions: pd.DataFrame,
+    labels: list[str],
+    reps: int,
+    seed: int,
+    processes: int,
+    progress: bool,
+    *,
+    stack: bool = True,
+) -> tuple[pd.DataFrame | None, np.ndarray | None]:
     """Stacking weights and the stacked mixture's scores; the case-clustered bootstrap.
 
     Returns the stacking table (theory, weight; plus per-decision nested log scores of the
@@ -798,20 +811,21 @@ def _stack_and_resample(
     log_scores = decisions.pivot(index=["case", "state"], columns="theory", values="log_score").loc[:, labels]
     groups = p_observed.index.get_level_values("case").to_numpy(dtype=object)
     matrix = p_observed.to_numpy(dtype=float)
-    weights = stacking_weights(matrix)
     n_cases = len(pd.unique(groups))
-    if n_cases > 1:
-        stacked_scores = nested_stacking_log_scores(matrix, groups)
-    else:
-        stacked_scores = np.full(len(matrix), np.nan)
-    stacking = pd.DataFrame(
-        {
-            "case": p_observed.index.get_level_values("case").astype(str),
-            "state": p_observed.index.get_level_values("state").astype(np.int64),
-            "log_score": stacked_scores,
-        }
-    )
-    stacking.attrs["weights"] = dict(zip(labels, map(float, weights)))
+    stacking = None
+    stacked_scores = np.full(len(matrix), np.nan)
+    if stack:
+        weights = stacking_weights(matrix)
+        if n_cases > 1:
+            stacked_scores = nested_stacking_log_scores(matrix, groups)
+        stacking = pd.DataFrame(
+            {
+                "case": p_observed.index.get_level_values("case").astype(str),
+                "state": p_observed.index.get_level_values("state").astype(np.int64),
+                "log_score": stacked_scores,
+            }
+        )
+        stacking.attrs["weights"] = dict(zip(labels, map(float, weights)))
     bootstrap = None
     if reps > 0 and n_cases > 1:
         scores = np.column_stack([log_scores.to_numpy(dtype=float), stacked_scores])

@@ -102,12 +102,13 @@ def _run_compare(
 ) -> ComparisonResult:
     """Run the full harness on ``cases``.
 
-    With ``intervals=False`` the bootstrap behind the comparison table's intervals is switched
-    off (``bootstrap_reps=0``): ranks and mean scores do not depend on it.
+    With ``intervals=False`` the bootstrap behind the comparison table's intervals and the
+    stacking are switched off: ranks and mean scores do not depend on them.
     """
     options: dict[str, Any] = {"seed": int(seed), "link": link}
     if not intervals:
         options["bootstrap_reps"] = 0
+        options["stack"] = False
     return compare(theories, cases, **options)
 
 

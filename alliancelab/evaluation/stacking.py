@@ -62,7 +62,7 @@ PROBABILITY_FLOOR: float = 1e-300
 WEIGHT_TOLERANCE: float = 1e-9
 """How far weights given to :func:`stacked_probability` may sum from 1 or fall below 0."""
 
-_EM_STEPS = 5_000
+_EM_STEPS = 2_000
 _EM_TOLERANCE = 1e-9
 _PRUNE_BELOW = 1e-6
 _EM_FALLBACK_STEPS = 100_000
