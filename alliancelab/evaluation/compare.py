@@ -70,6 +70,9 @@ prediction is rejected. Values within it are clipped to [0, 1]."""
 BOOTSTRAP_REPS: int = 1000
 """Case-clustered bootstrap replicates drawn for the comparison table's intervals."""
 
+NO_CALL = "none"
+"""``called_option`` of a decision the theory made no prediction for."""
+
 OWN_PROBABILITIES = "probabilities supplied by the theory"
 """Reason recorded for a theory that supplies its own probabilities and no reason of its own."""
 
@@ -82,6 +85,7 @@ class _TheoryRun:
 
     out_of_sample: np.ndarray
     in_sample: np.ndarray
+    weights: np.ndarray
     reasons: np.ndarray
     predicts: np.ndarray
     n_params: int
@@ -379,6 +383,7 @@ def _run_theory(
 
     totals = np.bincount(decision, weights=weights)
     predicts = (totals > 0)[decision]
+    favoured = np.where(predicts, weights / np.where(totals > 0, totals, 1.0)[decision], 0.0)
     if passthrough:
         in_sample = own_probability
         if theory.requires_fit and several:
@@ -391,6 +396,7 @@ def _run_theory(
         return _TheoryRun(
             out_of_sample=own_probability,
             in_sample=in_sample,
+            weights=favoured,
             reasons=reasons,
             predicts=predicts,
             n_params=int(getattr(theory, "n_fitted_params", 1 if theory.requires_fit else 0)),
@@ -400,7 +406,6 @@ def _run_theory(
             link_used="own probabilities",
         )
 
-    favoured = np.where(predicts, weights / np.where(totals > 0, totals, 1.0)[decision], 0.0)
     choice_matrix = np.vstack(choice) if choice else np.zeros((n_rows, 0))
     data = LinkData(
         decision=decision,
@@ -435,6 +440,7 @@ def _run_theory(
     return _TheoryRun(
         out_of_sample=out_of_sample,
         in_sample=in_sample,
+        weights=favoured,
         reasons=reasons,
         predicts=predicts,
         n_params=everything.n_params,
@@ -678,6 +684,7 @@ def _predictions_frame(features: pd.DataFrame, observed: pd.Series, runs: Mappin
             "option": np.repeat(features["option"].astype(str).to_numpy(dtype=object), n_theories),
             "is_neutral": np.repeat(features["is_neutral"].to_numpy(dtype=bool), n_theories),
             "theory": np.tile(np.asarray(labels, dtype=object), n_rows),
+            "weight": stacked("weights").astype(float),
             "probability": stacked("out_of_sample").astype(float),
             "probability_in_sample": stacked("in_sample").astype(float),
             "observed": np.repeat(observed.to_numpy(dtype=bool), n_theories),
@@ -704,6 +711,11 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
     top = scoring.top_options(probability, ids)
     options = predictions["option"].to_numpy(dtype=object)
     favoured = _joined_per_decision(options[top], ids[top], len(first))
+    weight = predictions["weight"].to_numpy(dtype=float)
+    predicts = predictions["predicts"].to_numpy(dtype=bool)
+    called_rows = scoring.top_options(weight, ids) & predicts
+    called = _joined_per_decision(options[called_rows], ids[called_rows], len(first))
+    called = np.where(pd.isna(called), NO_CALL, called)
     chosen_row = np.empty(len(first), dtype=np.int64)
     chosen_row[ids[observed]] = np.flatnonzero(observed)
     offers_neutral = np.bincount(ids, weights=is_neutral.astype(float), minlength=len(first)) > 0
@@ -716,6 +728,7 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
             "theory": predictions["theory"].to_numpy(dtype=object)[first],
             "observed_option": options[chosen_row],
             "predicted_option": favoured,
+            "called_option": called,
             "reason": predictions["reason"].to_numpy(dtype=object)[first],
             "predicts": predictions["predicts"].to_numpy(dtype=bool)[first],
             "p_observed": probability[chosen_row],
@@ -727,7 +740,7 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
             "log_score_in_sample": scoring.log_score(in_sample, observed, ids),
         }
     )
-    for column in ("case", "state_name", "theory", "observed_option", "predicted_option", "reason"):
+    for column in ("case", "state_name", "theory", "observed_option", "predicted_option", "called_option", "reason"):
         frame[column] = frame[column].astype(str)
     return frame.loc[:, list(DECISION_COLUMNS)]
 

@@ -69,13 +69,16 @@ PREDICTION_COLUMNS: tuple[str, ...] = (
     "option",
     "is_neutral",
     "theory",
+    "weight",
     "probability",
     "probability_in_sample",
     "observed",
     "reason",
     "predicts",
 )
-"""Columns of :attr:`ComparisonResult.predictions`: ``probability`` is out of sample (link and
+"""Columns of :attr:`ComparisonResult.predictions`: ``weight`` is the theory's own verdict (its
+option weights normalised within the decision, 0 where it makes no prediction), before any
+link; ``probability`` is out of sample (link and
 theory fitted without the row's case), ``probability_in_sample`` fitted on every case;
 ``reason`` is the branch of the theory's rule that decided the decision; ``predicts`` is False
 where the theory made no prediction."""
@@ -87,6 +90,7 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "theory",
     "observed_option",
     "predicted_option",
+    "called_option",
     "reason",
     "predicts",
     "p_observed",
@@ -98,6 +102,8 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "log_score_in_sample",
 )
 """Columns of :attr:`ComparisonResult.decisions` (scores out of sample unless named otherwise;
+``predicted_option`` is the most probable option after the link, ``called_option`` the option
+the theory's rule favours, ``"none"`` where it makes no prediction;
 ``p_align`` is the probability of aligning at all and ``aligned`` whether the state did, both
 missing in decisions without a neutral option)."""
 

@@ -771,6 +771,8 @@ def _reasons_block(result: ComparisonResult, case: str) -> _Table:
     """How many decisions of a case each branch of each theory's rule decided."""
     decisions = result.decisions[result.decisions["case"] == case]
     counts = decisions.groupby(["theory", "reason"], sort=False).size().reset_index(name="n")
+    order = {label: i for i, label in enumerate(result.theory_labels)}
+    counts = counts.assign(_order=counts["theory"].map(order)).sort_values(["_order", "n"], ascending=[True, False], kind="stable")
     rows = tuple((str(r.theory), str(r.reason), str(r.n)) for r in counts.itertuples(index=False))
     return _Table(header=("theory", "branch of its rule", "decisions"), rows=rows, numeric=(False, False, True))
 
@@ -779,7 +781,7 @@ def _states_block(result: ComparisonResult, case: str) -> _Table:
     """Per state: the observed alignment and each theory's favoured option and probability of it."""
     decisions = result.decisions[result.decisions["case"] == case]
     labels = list(result.theory_labels)
-    cell = decisions["predicted_option"].str.replace("|", "/", regex=False) + decisions["p_observed"].map(
+    cell = decisions["called_option"].str.replace("|", "/", regex=False) + decisions["p_observed"].map(
         lambda p: f" ({_num(float(p), 2)})"
     )
     first = decisions.drop_duplicates("state").set_index("state")
@@ -891,7 +893,10 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
             _Figure(figure_name(name), _figure_caption(case)),
             _Paragraph("Which branch of each theory's rule decided the decisions:"),
             _reasons_block(result, name),
-            _Paragraph("Each state: the observed alignment and, per theory, the favoured option (probability of the observed one):"),
+            _Paragraph(
+                "Each state: the observed alignment and, per theory, the option its rule favours (in brackets: the "
+                "out-of-sample probability it ended up giving the observed alignment):"
+            ),
             _states_block(result, name),
         ]
 

@@ -173,3 +173,13 @@ def test_every_link_runs_and_scores_every_decision() -> None:
         sums = result.predictions.groupby(["case", "state", "theory"])["probability"].sum()
         assert np.allclose(sums, 1.0), link
         assert len(result.decisions) == 2 * 12
+
+
+def test_decisions_keep_the_rules_own_call_beside_the_linked_probabilities() -> None:
+    silent = toy_case("no_cinc", ["A", "neutral"], with_cinc=False)
+    result = compare([JoinsStrongest()], [*CASES, silent], bootstrap_reps=0)
+    decisions = result.decisions.set_index("case")
+    assert set(decisions.loc[["c1", "c2", "c3"], "called_option"]) == {"A"}
+    assert set(decisions.loc["no_cinc", "called_option"]) == {"none"}
+    weights = result.predictions.query("case == 'c1' and option == 'A'")["weight"]
+    assert (weights == 1.0).all()
