@@ -434,6 +434,8 @@ def _run_theory(
     everything = spec.fit(data)
     if link != "fixed":
         link_params["(all cases)"] = dict(everything.params)
+        if everything.standard_errors:
+            link_params["(all cases) standard errors"] = dict(everything.standard_errors)
     in_sample = everything.probability(data)
     out_of_sample = _checked_link_output(out_of_sample, label, cases, features, rows_of_case, decision)
     in_sample = _checked_link_output(in_sample, label, cases, features, rows_of_case, decision)

@@ -63,6 +63,7 @@ Gneiting, T., & Raftery, A. E. (2007). Strictly proper scoring rules, prediction
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -138,12 +139,16 @@ class FittedLink:
         Parameter name -> fitted value (for the report and ``meta.json``).
     n_params
         Number of parameters fitted from the outcomes (0 for ``fixed``).
+    standard_errors
+        For ``clogit``: parameter name -> its standard error from the inverse of the penalised
+        log-likelihood's Hessian at the estimate; empty for the other links.
     """
 
     link: str
     params: Mapping[str, float]
     n_params: int
     _spec: Link = field(repr=False)
+    standard_errors: Mapping[str, float] = field(default_factory=dict)
 
     def probability(self, data: LinkData) -> np.ndarray:
         """Probability of every row's option; sums to 1 within each decision."""
@@ -357,7 +362,23 @@ class ConditionalLogitLink(Link):
         start = np.zeros(x.shape[1])
         result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B", options={"maxiter": 500, "gtol": 1e-8})
         names = (*self._names(x.shape[1] - 1), "neutral_constant")
-        return self._fitted(dict(zip(names, map(float, result.x))), len(names))
+        beta = np.asarray(result.x, dtype=float)
+        fitted = self._fitted(dict(zip(names, map(float, beta))), len(names))
+        return dataclasses.replace(fitted, standard_errors=dict(zip(names, self._standard_errors(x, beta, data))))
+
+    def _standard_errors(self, x: np.ndarray, beta: np.ndarray, data: LinkData) -> list[float]:
+        """Square roots of the diagonal of the inverse penalised Hessian (NaN if it is singular)."""
+        p = _softmax_within(x @ beta, data.decision, data.n_decisions)
+        # per decision: X' (diag p - p p') X, summed; the mean row within a decision gives the p p' part
+        mean_x = np.zeros((data.n_decisions, x.shape[1]))
+        np.add.at(mean_x, data.decision, p[:, None] * x)
+        centred = x - mean_x[data.decision]
+        hessian = (centred * p[:, None]).T @ centred + self.penalty * np.eye(x.shape[1])
+        try:
+            covariance = np.linalg.inv(hessian)
+        except np.linalg.LinAlgError:
+            return [float("nan")] * x.shape[1]
+        return [float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(covariance)]
 
     def _names(self, n_features: int) -> tuple[str, ...]:
         if len(self.feature_names) == n_features:
@@ -366,7 +387,8 @@ class ConditionalLogitLink(Link):
 
     def probability(self, params: Mapping[str, float], data: LinkData) -> np.ndarray:
         x = self._design(data)
-        beta = np.array(list(params.values()), dtype=float)
+        names = (*self._names(x.shape[1] - 1), "neutral_constant")
+        beta = np.array([params[name] for name in names], dtype=float)
         return _softmax_within(x @ beta, data.decision, data.n_decisions)
 
 

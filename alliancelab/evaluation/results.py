@@ -827,26 +827,33 @@ class ComparisonResult:
         Returns
         -------
         pandas.DataFrame
-            Columns ``theory, feature, coefficient, expected_sign, sign_as_expected``; empty
-            unless the comparison used the ``clogit`` link.
+            Columns ``theory, feature, coefficient, se, z, expected_sign, sign_as_expected``:
+            ``se`` from the inverse of the penalised Hessian (the ridge penalty shrinks both the
+            coefficient and its SE a little), ``z`` their ratio. Empty unless the comparison
+            used the ``clogit`` link.
         """
+        columns = ["theory", "feature", "coefficient", "se", "z", "expected_sign", "sign_as_expected"]
         rows = []
         for theory in self.meta.theories:
             if not theory.link.startswith("clogit"):
                 continue
             fitted = theory.link_params.get("(all cases)", {})
+            errors = theory.link_params.get("(all cases) standard errors", {})
             for feature, value in fitted.items():
                 expected = theory.choice_signs.get(feature)
+                se = float(errors.get(feature, np.nan))
                 rows.append(
                     {
                         "theory": theory.label,
                         "feature": feature,
                         "coefficient": float(value),
+                        "se": se,
+                        "z": float(value) / se if se > 0 else np.nan,
                         "expected_sign": expected if expected is not None else pd.NA,
                         "sign_as_expected": (np.sign(value) == expected) if expected is not None else pd.NA,
                     }
                 )
-        return pd.DataFrame(rows, columns=["theory", "feature", "coefficient", "expected_sign", "sign_as_expected"])
+        return pd.DataFrame(rows, columns=columns)
 
     def no_predictions(self) -> pd.DataFrame:
         """Return, per theory and case, how many decisions the theory made no prediction for.

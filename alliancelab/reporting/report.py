@@ -867,20 +867,25 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
     if len(coefficients):
         blocks += [
             _Heading(2, "Conditional logit coefficients"),
-            _Paragraph("Fitted on every case, beside the sign each theory expects (the neutral constant has none)."),
+            _Paragraph(
+                "Fitted on every case, beside the sign each theory expects (the neutral constant has none). "
+                "Standard errors from the inverse of the penalised Hessian treat decisions as independent."
+            ),
             _Table(
-                header=("theory", "feature", "coefficient", "expected sign", "as expected"),
+                header=("theory", "feature", "coefficient", "SE", "z", "expected sign", "as expected"),
                 rows=tuple(
                     (
                         str(r.theory),
                         str(r.feature),
                         _num(r.coefficient),
+                        _num(r.se),
+                        _num(r.z, 2),
                         "-" if pd.isna(r.expected_sign) else f"{int(r.expected_sign):+d}",
                         "-" if pd.isna(r.sign_as_expected) else ("yes" if r.sign_as_expected else "no"),
                     )
                     for r in coefficients.itertuples(index=False)
                 ),
-                numeric=(False, False, True, False, False),
+                numeric=(False, False, True, True, True, False, False),
             ),
         ]
     blocks.append(_Heading(2, "Results by case"))
@@ -1015,7 +1020,10 @@ def _theory_blocks(theory: TheoryInfo, fitting: str) -> list[_Block]:
         items.insert(0, f"Theory: {theory.name}.")
     items.append(f"Link: {theory.link}; {theory.n_params} fitted parameter(s).")
     for held_out, params in theory.link_params.items():
-        where = "Fitted on every case" if held_out.startswith("(") else f"Fitted without {held_out}"
+        if held_out == "(all cases) standard errors":
+            where = "Their standard errors"
+        else:
+            where = "Fitted on every case" if held_out.startswith("(") else f"Fitted without {held_out}"
         items.append(f"{where}: {_settings_text(params)}.")
     if theory.requires_fit:
         items.append(f"Has free parameters of its own, fitted {fitting}.")

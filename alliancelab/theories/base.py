@@ -36,8 +36,12 @@ The theories in this package state deterministic predictions ("states balance ag
 strongest"). To score them with proper scoring rules each prediction is read as holding with
 probability ``1 - error_rate``; with probability ``error_rate`` the state picks an option at
 random. ``error_rate`` defaults to 0.1 for every theory alike, a convention fixed before any
-case was scored, so no theory gains from it. Theories with ``requires_fit = True`` learn their
-free parameters through :meth:`Theory.fit`, which the evaluation calls on training cases only.
+case was scored, so no theory gains from it. That is what :meth:`Theory.predict` returns and
+what the evaluation's ``fixed`` link uses; by default the evaluation instead estimates how far
+to believe each theory with a link fitted out of sample (:mod:`alliancelab.evaluation.links`),
+reading the theory through :meth:`Theory.explain`. Theories with ``requires_fit = True`` learn
+their free parameters through :meth:`Theory.fit`, which the evaluation calls on training cases
+only.
 
 Writing a new theory touches one new file::
 

@@ -108,6 +108,10 @@ def test_unpenalised_clogit_matches_statsmodels_conditional_logit() -> None:
     exog = np.column_stack([x.reshape(-1), neutral.reshape(-1)])
     theirs = ConditionalLogit(observed.reshape(-1).astype(float), exog, groups=np.repeat(np.arange(n), k)).fit(disp=0)
     assert [ours.params["x"], ours.params["neutral_constant"]] == pytest.approx(list(theirs.params), rel=1e-4)
+    # and the standard errors from the Hessian, against statsmodels' bse
+    assert [ours.standard_errors["x"], ours.standard_errors["neutral_constant"]] == pytest.approx(
+        list(theirs.bse), rel=1e-3
+    )
 
 
 def test_the_ridge_penalty_shrinks_and_keeps_separated_data_finite() -> None:
