@@ -189,7 +189,7 @@ def compare(
                 n_params=runs[label].n_params,
                 link=runs[label].link_used,
                 link_params=runs[label].link_params,
-                choice_signs=dict(getattr(theory, "choice_signs", {})),
+                choice_signs=dict(theory.choice_signs),
             )
             for label, theory in labelled.items()
         ),
@@ -280,7 +280,7 @@ def _case_info(case: Case) -> CaseInfo:
         file=_display_file(case.path),
         path=str(Path(case.path).resolve()) if case.path else None,
         sources=case.sources,
-        outcome_concept=str(getattr(case, "outcome_concept", "alignment")),
+        outcome_concept=case.outcome_concept,
         pole_power={
             pole.id: {measure: float(pole.attributes.get(measure, np.nan)) for measure in POWER_MEASURES}
             for pole in case.poles
@@ -312,7 +312,7 @@ def _supplies_probabilities(theory: Theory) -> bool:
     True for theories that declare ``probabilistic`` (the baselines) and for plugins that
     override :meth:`Theory.predict` to return probabilities of their own.
     """
-    return bool(getattr(theory, "probabilistic", False)) or type(theory).predict is not Theory.predict
+    return bool(theory.probabilistic) or type(theory).predict is not Theory.predict
 
 
 def _with_required_columns(features: pd.DataFrame, theory: Theory) -> pd.DataFrame:
@@ -321,7 +321,7 @@ def _with_required_columns(features: pd.DataFrame, theory: Theory) -> pd.DataFra
     A case that lacks a feature column altogether must behave as it does beside cases that
     have it (the column is then missing for that case): the theory makes no prediction there.
     """
-    needed = getattr(theory, "feature_columns", lambda: theory.required_features)()
+    needed = theory.feature_columns()
     absent = [column for column in needed if column not in features.columns]
     if not absent:
         return features
@@ -345,7 +345,7 @@ def _run_theory(
     own_probability = np.empty(n_rows)
     weights = np.zeros(n_rows)
     reasons = np.empty(n_rows, dtype=object)
-    choice: list[np.ndarray] = []
+    choice = np.zeros((n_rows, len(theory.choice_signs)))
     fitted_settings: dict[str, dict[str, object]] = {}
 
     whole = None if theory.requires_fit else _explain_whole_table(theory, features, link)
@@ -363,7 +363,8 @@ def _run_theory(
             for case in cases:  # find the culprit, for the message
                 rows = rows_of_case[case.name]
                 _check_weights(weights[rows], reasons[rows], label, case.name, features.iloc[rows].reset_index(drop=True))
-        choice = [choice_matrix_whole] if choice_matrix_whole is not None else []
+        if choice_matrix_whole is not None:
+            choice = choice_matrix_whole
     for case in cases if whole is None else ():
         rows = rows_of_case[case.name]
         model = theory
@@ -379,7 +380,7 @@ def _run_theory(
         else:
             weights[rows], reasons[rows] = _explain(model, label, case.name, held_out)
             if link == "clogit":  # only the conditional logit reads them
-                choice.append(_choice_features(model, label, case.name, held_out))
+                choice[rows] = _choice_features(model, label, case.name, held_out)
 
     totals = np.bincount(decision, weights=weights)
     predicts = (totals > 0)[decision]
@@ -399,22 +400,21 @@ def _run_theory(
             weights=favoured,
             reasons=reasons,
             predicts=predicts,
-            n_params=int(getattr(theory, "n_fitted_params", 1 if theory.requires_fit else 0)),
+            n_params=int(theory.n_fitted_params if theory.n_fitted_params is not None else theory.requires_fit),
             passthrough=True,
             fitted_settings=fitted_settings,
             link_params={},
             link_used="own probabilities",
         )
 
-    choice_matrix = np.vstack(choice) if choice else np.zeros((n_rows, 0))
     data = LinkData(
         decision=decision,
         is_neutral=features["is_neutral"].to_numpy(dtype=bool),
         favoured=favoured,
-        choice=choice_matrix,
+        choice=choice,
         observed=observed.to_numpy(dtype=bool),
     )
-    names = tuple(getattr(theory, "choice_signs", {}))
+    names = tuple(theory.choice_signs)
     spec = make_link(link, error_rate=theory.error_rate, feature_names=names)
     case_of_decision = features["case"].to_numpy(dtype=object)[np.unique(decision, return_index=True)[1]]
     link_params: dict[str, dict[str, float]] = {}
@@ -484,7 +484,7 @@ def _explain_whole_table(
         choice = None
         if link == "clogit":
             frame = theory.choice_features(table)
-            names = list(getattr(theory, "choice_signs", {}))
+            names = list(theory.choice_signs)
             if list(frame.columns) != names or len(frame) != len(table):
                 return None
             choice = frame.to_numpy(dtype=float).reshape(len(table), len(names))
@@ -552,7 +552,7 @@ def _check_weights(
 
 def _choice_features(theory: Theory, label: str, case_name: str, features: pd.DataFrame) -> np.ndarray:
     """The theory's alternative-specific features for the conditional logit, checked."""
-    names = list(getattr(theory, "choice_signs", {}))
+    names = list(theory.choice_signs)
     try:
         frame = theory.choice_features(features)
     except Exception as exc:

@@ -295,6 +295,10 @@ class Theory(abc.ABC):
     references: ClassVar[tuple[str, ...]] = ()
     panel_features: ClassVar[Mapping[str, int]] = {}
     requires_fit: ClassVar[bool] = False
+    #: How many parameters :meth:`fit` learns from outcomes (for the in-sample versus
+    #: out-of-sample comparison and the AIC/BIC corrections); ``None`` counts one per theory
+    #: that requires fitting, none otherwise.
+    n_fitted_params: ClassVar[int | None] = None
     probabilistic: ClassVar[bool] = False
     """True if :meth:`predict` already returns a probability forecast (the baselines): a link
     must pass it through unchanged rather than calibrate it."""
