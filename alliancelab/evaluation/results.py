@@ -425,8 +425,8 @@ class ComparisonResult:
             out-of-sample means over the decisions (``log_score_in_sample`` beside it);
             ``diff_to_best`` is the mean paired difference in log score to the scope's best
             theory (0 for the best, else negative) and ``se`` its standard error: decision by
-            decision within a case, clustered by case for :data:`ALL_CASES` (``NaN`` with a
-            single decision or case); ``rank`` 1 is the best (ties keep comparison order).
+            decision within a case, clustered by case for :data:`ALL_CASES` when there are several
+            cases (``NaN`` with a single decision); ``rank`` 1 is the best (ties keep comparison order).
             ``n_no_prediction`` counts the decisions where the theory made no prediction.
         """
         parts = [self._scope_table(scope) for scope in (*self.case_names, ALL_CASES)]
@@ -447,9 +447,9 @@ class ComparisonResult:
         with np.errstate(invalid="ignore"):
             differences = log_scores - log_scores[:, [best]]
             diff_to_best = differences.mean(axis=0)
-            if scope == ALL_CASES:
+            if scope == ALL_CASES and len(self.case_names) > 1:
                 se = np.array([clustered_se_of_mean(differences[:, j], clusters) for j in range(len(labels))])
-            else:
+            else:  # one case: its decisions are the only units there are
                 se = differences.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(len(labels), np.nan)
         diff_to_best[best] = 0.0
         se[best] = 0.0 if np.isfinite(se).any() or n > 1 else np.nan
