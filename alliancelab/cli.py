@@ -403,6 +403,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("alliancelab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`alliancelab compare | head`): not an error of ours; keep
+        # Python from complaining again when it flushes standard output at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -258,3 +258,19 @@ def test_data_fetch_unknown_name_exits_2(tmp_path: Path) -> None:
     proc = run_cli_env("data", "fetch", "no_such_dataset", env_extra={"ALLIANCELAB_CACHE_DIR": str(tmp_path)})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no_such_dataset" in proc.stderr
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alliancelab", "compare", "--cases", "europe_1914", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONWARNINGS="ignore"),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `| head -0`: nobody reads the summary
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 0, stderr
+    assert "Traceback" not in stderr
+    assert (out / "compare.csv").is_file()

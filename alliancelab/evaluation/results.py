@@ -426,7 +426,8 @@ class ComparisonResult:
             ``diff_to_best`` is the mean paired difference in log score to the scope's best
             theory (0 for the best, else negative) and ``se`` its standard error: decision by
             decision within a case, clustered by case for :data:`ALL_CASES` when there are several
-            cases (``NaN`` with a single decision); ``rank`` 1 is the best (ties keep comparison order).
+            cases (``NaN`` with a single decision); ``rank`` 1 is the best (ties go to the theory
+            with fewer decisions without a prediction, then keep comparison order).
             ``n_no_prediction`` counts the decisions where the theory made no prediction.
         """
         parts = [self._scope_table(scope) for scope in (*self.case_names, ALL_CASES)]
@@ -439,7 +440,9 @@ class ComparisonResult:
         log_scores = self._wide("log_score", scope).to_numpy(dtype=float)
         n = log_scores.shape[0]
         mean_log = log_scores.mean(axis=0)
-        order = sorted(range(len(labels)), key=lambda j: (-mean_log[j], j))
+        no_prediction = (~self._wide("predicts", scope).astype(bool)).sum(axis=0).to_numpy(dtype=np.int64)
+        # equal scores: the theory that made more predictions ranks ahead, then comparison order
+        order = sorted(range(len(labels)), key=lambda j: (-mean_log[j], no_prediction[j], j))
         best = order[0]
         rank = np.empty(len(labels), dtype=np.int64)
         rank[order] = np.arange(1, len(labels) + 1)
@@ -453,7 +456,6 @@ class ComparisonResult:
                 se = differences.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(len(labels), np.nan)
         diff_to_best[best] = 0.0
         se[best] = 0.0 if np.isfinite(se).any() or n > 1 else np.nan
-        no_prediction = (~self._wide("predicts", scope).astype(bool)).sum(axis=0).to_numpy(dtype=np.int64)
         table = pd.DataFrame(
             {
                 "case": scope,

@@ -183,3 +183,13 @@ def test_decisions_keep_the_rules_own_call_beside_the_linked_probabilities() -> 
     assert set(decisions.loc["no_cinc", "called_option"]) == {"none"}
     weights = result.predictions.query("case == 'c1' and option == 'A'")["weight"]
     assert (weights == 1.0).all()
+
+
+def test_a_silent_theory_never_wins_a_tie_against_one_that_predicted() -> None:
+    from alliancelab.theories.baselines import Uniform
+
+    silent = [toy_case("a", ["A", "neutral"], with_cinc=False), toy_case("b", ["B", "A"], with_cinc=False)]
+    # under the fixed link the silent theory is uniform too: the same score as the baseline
+    table = compare([JoinsStrongest(), Uniform()], silent, link="fixed", bootstrap_reps=0).comparison_table()
+    assert table["log_score"].iloc[0] == pytest.approx(table["log_score"].iloc[1])
+    assert table["theory"].tolist()[:2] == ["uniform", "joins_strongest"]
