@@ -48,6 +48,7 @@ import pandas as pd
 from alliancelab.datasets.case import NEUTRAL, Case, case_features, observed_alignments
 from alliancelab.errors import CaseFileError, InputError, TheoryError
 from alliancelab.evaluation import scoring
+from alliancelab.evaluation.discrimination import align_probability, aligned_observed
 from alliancelab.evaluation.links import DEFAULT_LINK, FixedLink, LinkData, make_link
 from alliancelab.evaluation.paired_tests import cluster_bootstrap
 from alliancelab.evaluation.results import (
@@ -350,7 +351,7 @@ def _run_theory(
 
     whole = None if theory.requires_fit else _explain_whole_table(theory, features, link)
     if whole is not None and passthrough:
-        forecast = _predict_whole_table(theory, features)
+        forecast = _predict_whole_table(theory, features, decision)
         if forecast is None:
             whole = None
         else:
@@ -497,7 +498,7 @@ def _explain_whole_table(
     return weights, reasons, choice
 
 
-def _predict_whole_table(theory: Theory, features: pd.DataFrame) -> np.ndarray | None:
+def _predict_whole_table(theory: Theory, features: pd.DataFrame, decision: np.ndarray) -> np.ndarray | None:
     """A forecasting theory's probabilities for every case at once; ``None`` if anything is off.
 
     Anything off sends the caller to the per-case path, whose checks name the case.
@@ -509,12 +510,21 @@ def _predict_whole_table(theory: Theory, features: pd.DataFrame) -> np.ndarray |
     probability = np.asarray(raw, dtype=float).reshape(-1)
     if probability.shape != (len(features),) or (isinstance(raw, pd.Series) and not raw.index.equals(features.index)):
         return None
-    decision = decision_ids(features)
-    totals = np.bincount(decision, weights=np.nan_to_num(probability, nan=np.inf))
-    in_range = np.isfinite(probability) & (probability >= -SUM_TOLERANCE) & (probability <= 1 + SUM_TOLERANCE)
-    if not in_range.all() or not np.all(np.abs(totals - 1.0) <= SUM_TOLERANCE):
+    if not _is_valid_forecast(probability, decision):
         return None
     return np.clip(probability, 0.0, 1.0)
+
+
+def _is_valid_forecast(probability: np.ndarray, decision: np.ndarray) -> bool:
+    """Whether probabilities are finite, in [0, 1] and sum to 1 per decision (within :data:`SUM_TOLERANCE`).
+
+    The quick whole-table test; :func:`_checked` is its per-case twin that says what is wrong where.
+    """
+    in_range = np.isfinite(probability) & (probability >= -SUM_TOLERANCE) & (probability <= 1 + SUM_TOLERANCE)
+    if not in_range.all():
+        return False
+    totals = np.bincount(decision, weights=probability)
+    return bool(np.all(np.abs(totals - 1.0) <= SUM_TOLERANCE))
 
 
 def _explain(theory: Theory, label: str, case_name: str, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -619,9 +629,7 @@ def _checked_link_output(
     decision: np.ndarray,
 ) -> np.ndarray:
     """Check a link's probabilities over the whole table at once; name the case if they fail."""
-    totals = np.bincount(decision, weights=np.nan_to_num(probability, nan=np.inf))
-    valid = np.isfinite(probability).all() and ((probability >= -SUM_TOLERANCE) & (probability <= 1 + SUM_TOLERANCE)).all()
-    if valid and bool(np.all(np.abs(totals - 1.0) <= SUM_TOLERANCE)):
+    if _is_valid_forecast(probability, decision):
         return np.clip(probability, 0.0, 1.0)
     for case in cases:  # find the culprit, for the message
         rows = rows_of_case[case.name]
@@ -720,8 +728,6 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
     called = np.where(pd.isna(called), NO_CALL, called)
     chosen_row = np.empty(len(first), dtype=np.int64)
     chosen_row[ids[observed]] = np.flatnonzero(observed)
-    offers_neutral = np.bincount(ids, weights=is_neutral.astype(float), minlength=len(first)) > 0
-    p_neutral = np.bincount(ids, weights=np.where(is_neutral, probability, 0.0), minlength=len(first))
     frame = pd.DataFrame(
         {
             "case": predictions["case"].to_numpy(dtype=object)[first],
@@ -734,8 +740,8 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
             "reason": predictions["reason"].to_numpy(dtype=object)[first],
             "predicts": predictions["predicts"].to_numpy(dtype=bool)[first],
             "p_observed": probability[chosen_row],
-            "p_align": np.where(offers_neutral, 1.0 - p_neutral, np.nan),
-            "aligned": np.where(offers_neutral, (~is_neutral[chosen_row]).astype(float), np.nan),
+            "p_align": align_probability(probability, is_neutral, ids),
+            "aligned": aligned_observed(observed, is_neutral, ids),
             "log_score": scoring.log_score(probability, observed, ids),
             "brier": scoring.brier(probability, observed, ids),
             "accuracy": scoring.accuracy(probability, observed, ids),
@@ -822,8 +828,8 @@ def _stack_and_resample(
     mixture under :data:`STACKED`) and the bootstrap replicates of every theory's pooled mean
     out-of-sample log score, the stacked mixture last (``None`` without replicates).
     """
-    p_observed = decisions.pivot(index=["case", "state"], columns="theory", values="p_observed").loc[:, labels]
-    log_scores = decisions.pivot(index=["case", "state"], columns="theory", values="log_score").loc[:, labels]
+    wide = decisions.pivot(index=["case", "state"], columns="theory", values=["p_observed", "log_score"])
+    p_observed, log_scores = wide["p_observed"].loc[:, labels], wide["log_score"].loc[:, labels]
     groups = p_observed.index.get_level_values("case").to_numpy(dtype=object)
     matrix = p_observed.to_numpy(dtype=float)
     n_cases = len(pd.unique(groups))

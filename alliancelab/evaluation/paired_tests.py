@@ -614,8 +614,8 @@ def vuong_test(
 EXACT_SIGN_TEST_TRIALS = 5_000
 """Up to this many trials the sign test's tail is summed exactly; beyond, scipy's bdtr."""
 
-_Z975 = 1.959963984540054
-"""The standard normal's 97.5% quantile."""
+Z_95 = 1.959963984540054
+"""The standard normal's 97.5% quantile: the half-width, in standard errors, of a 95% interval."""
 
 
 def sign_test_p_value(successes: int, trials: int) -> float:
@@ -741,6 +741,7 @@ def pairwise_tests(
     seed: int = 0,
     processes: int = 1,
     progress: bool = False,
+    replicates: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Vuong, Clarke and cluster-bootstrap tests for every pair of theories.
 
@@ -757,6 +758,11 @@ def pairwise_tests(
         What a cluster is (``"case"``): written to the ``level`` column and used in warnings.
     reps, seed, processes, progress
         As in :func:`cluster_bootstrap`.
+    replicates
+        Replicates :func:`cluster_bootstrap` already drew for the columns of ``loglik`` (reps x
+        theories; further columns after them are ignored). Given, nothing is drawn again and
+        ``reps``, ``seed``, ``processes`` and ``progress`` are not used, so a caller's table of
+        intervals and these tests rest on the same resamples.
 
     Returns
     -------
@@ -802,8 +808,17 @@ def pairwise_tests(
     n = int(matrix.shape[0])
     codes, uniques = _cluster_codes(clusters, n)
     g = int(uniques.size)
-    replicates = cluster_bootstrap(matrix, codes, reps=reps, seed=seed, processes=processes, progress=progress)
-    z = _Z975
+    if replicates is None:
+        replicates = cluster_bootstrap(matrix, codes, reps=reps, seed=seed, processes=processes, progress=progress)
+    else:
+        replicates = np.asarray(replicates, dtype=float)
+        if replicates.ndim != 2 or replicates.shape[1] < len(labels):
+            raise ValueError(
+                f"replicates must be a (reps x theories) array with at least {len(labels)} columns; "
+                f"got shape {replicates.shape}"
+            )
+        reps = int(replicates.shape[0])
+    z = Z_95
 
     rows: list[dict[str, object]] = []
     for i, j in combinations(range(len(labels)), 2):

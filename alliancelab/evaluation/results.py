@@ -43,7 +43,7 @@ import pandas as pd
 from alliancelab.datasets.case import Source
 from alliancelab.evaluation.calibration import expected_calibration_error, reliability_curve
 from alliancelab.evaluation.discrimination import auc
-from alliancelab.evaluation.paired_tests import TESTS_COLUMNS, clustered_se_of_mean, pairwise_tests
+from alliancelab.evaluation.paired_tests import TESTS_COLUMNS, Z_95, clustered_se_of_mean, pairwise_tests
 from alliancelab.evaluation.scoring import proportional_reduction_in_error, skill_score
 
 ALL_CASES = "ALL"
@@ -53,9 +53,6 @@ LEAVE_ONE_CASE_OUT = "leave-one-case-out"
 
 STACKED = "stacked mixture"
 """The ``theory`` label of the comparison table's row for the stacked mixture of the theories."""
-
-_Z95 = 1.959963984540054
-"""The standard normal's 97.5% quantile."""
 
 MIN_CLUSTERS = 10
 """Below this many cases, clustered standard errors and the bootstrap cannot be trusted
@@ -582,11 +579,11 @@ class ComparisonResult:
         loglik = self._wide("log_score")
         clusters = loglik.index.get_level_values("case").to_numpy(dtype=object)
         n_params = {t.label: t.n_params for t in self.meta.theories}
-        drawn = self.meta.bootstrap_reps if self.bootstrap is not None else 0
+        # the replicates behind the comparison table's intervals; a placeholder draw where there are none
         table = pairwise_tests(
-            loglik.reset_index(drop=True), clusters, n_params, level="case", reps=max(drawn, 1), seed=self.meta.seed
+            loglik.reset_index(drop=True), clusters, n_params, level="case", reps=1, replicates=self.bootstrap
         )
-        if drawn == 0:  # no bootstrap was asked for, or a single case: nothing to resample
+        if self.bootstrap is None:  # no bootstrap was asked for, or a single case: nothing to resample
             bootstrap = table["test"] == "bootstrap"
             table.loc[bootstrap, ["statistic", "p_value", "ci_low", "ci_high"]] = np.nan
             table.loc[bootstrap, "warning"] = (
@@ -660,7 +657,7 @@ class ComparisonResult:
                 low = pooled.loc[rows["theory"], "ci_low"].to_numpy(dtype=float)
                 high = pooled.loc[rows["theory"], "ci_high"].to_numpy(dtype=float)
             else:
-                low, high = diff - _Z95 * se, diff + _Z95 * se
+                low, high = diff - Z_95 * se, diff + Z_95 * se
             parts.append(
                 pd.DataFrame(
                     {
@@ -706,7 +703,7 @@ class ComparisonResult:
                     with np.errstate(invalid="ignore"):
                         low, high = (float(v) for v in np.percentile(self.bootstrap[:, j], [2.5, 97.5]))
                 elif len(values) > 1 and np.isfinite(values).all():
-                    half = _Z95 * float(values.std(ddof=1)) / np.sqrt(len(values))
+                    half = Z_95 * float(values.std(ddof=1)) / np.sqrt(len(values))
                     low, high = mean - half, mean + half
                 else:
                     low = high = np.nan

@@ -49,6 +49,7 @@ from alliancelab.datasets.case import (
     case_features,
 )
 from alliancelab.errors import TheoryError
+from alliancelab.evaluation.calibration import wilson_interval
 from alliancelab.evaluation.compare import compare
 from alliancelab.evaluation.results import ALL_CASES, STACKED, ComparisonResult
 from alliancelab.theories.base import Theory, decision_ids
@@ -56,7 +57,7 @@ from alliancelab.theories.base import Theory, decision_ids
 # The generator of the public conformance suite draws plausible values of the attributes no
 # built-in theory reads; the attributes the theories do read are drawn here (see
 # :func:`synthetic_cases`), so that the theories disagree.
-from alliancelab.theories.conformance import _pair_attribute, _state_attribute
+from alliancelab.theories.conformance import draw_pair_attribute, draw_state_attribute
 
 __all__ = [
     "POWER_COLUMNS",
@@ -77,7 +78,6 @@ DISAGREEMENT_COLUMNS: tuple[str, ...] = ("theory_a", "theory_b", "decisions", "d
 TIE_TOLERANCE: float = 1e-12
 """Options whose probability is within this of a decision's highest count as tied favourites."""
 
-_Z95: float = 1.959963984540054
 """The standard normal's 97.5% quantile, for two-sided 95% intervals."""
 
 _CHUNKS_PER_PROCESS = 4
@@ -177,7 +177,7 @@ def _attributes(rng: np.random.Generator, is_pole: bool) -> dict[str, float]:
     """Every schema attribute of a state or pole, plus ``gdp_share`` and ``gdp``."""
     design = _design_state_attributes(rng, is_pole)
     names = list(dict.fromkeys([*STATE_ATTRIBUTES, *design]))
-    return {name: design[name] if name in design else _state_attribute(rng, name, is_pole) for name in names}
+    return {name: design[name] if name in design else draw_state_attribute(rng, name, is_pole) for name in names}
 
 
 def _pair(rng: np.random.Generator) -> dict[str, float]:
@@ -193,7 +193,7 @@ def _pair(rng: np.random.Generator) -> dict[str, float]:
         "rivalry": float(rng.random() < _RIVALRY),
     }
     names = list(dict.fromkeys([*PAIR_ATTRIBUTES, *drawn]))
-    return {name: drawn[name] if name in drawn else _pair_attribute(rng, name) for name in names}
+    return {name: drawn[name] if name in drawn else draw_pair_attribute(rng, name) for name in names}
 
 
 def synthetic_cases(n_decisions: int, rng: np.random.Generator, *, decisions_per_case: int = 25) -> list[Case]:
@@ -548,30 +548,6 @@ def _replicate_chunk(replications: list[_Replication]) -> list[bool]:
     return [_replicate(replication) for replication in replications]
 
 
-def wilson_interval(successes: int, trials: int, z: float = _Z95) -> tuple[float, float]:
-    """Return the Wilson score interval for a binomial proportion (Wilson 1927).
-
-    Parameters
-    ----------
-    successes, trials
-        The count of successes and of trials (``trials >= 1``).
-    z
-        The normal quantile; the default gives a two-sided 95% interval.
-
-    Returns
-    -------
-    tuple of float
-        ``(low, high)``, within [0, 1].
-    """
-    if trials < 1 or not 0 <= successes <= trials:
-        raise ValueError(f"need 0 <= successes <= trials and trials >= 1, got {successes} of {trials}")
-    share = successes / trials
-    z2 = z * z
-    centre = (share + z2 / (2 * trials)) / (1 + z2 / trials)
-    half = z / (1 + z2 / trials) * math.sqrt(share * (1 - share) / trials + z2 / (4 * trials * trials))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def power_study(
     truths: Sequence[str],
     decisions: Sequence[int],
@@ -673,7 +649,7 @@ def power_study(
     rows = []
     for index, (truth, n) in enumerate(cells):
         wins = sum(won[index * reps : (index + 1) * reps])
-        low, high = wilson_interval(wins, reps)
+        low, high = (float(bound) for bound in wilson_interval(wins, reps))
         rows.append(
             {
                 "truth": truth,

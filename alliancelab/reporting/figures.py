@@ -5,9 +5,6 @@ Drawn from a :class:`~alliancelab.evaluation.results.ComparisonResult`:
 - :func:`case_figure`: for one case, a state x theory grid coloured by the probability each
   theory gave to the alignment the state actually chose, with the theory's favoured option
   written in the cell and the observed alignment beside each state: predicted against observed.
-- :func:`overview_figure`: per case and overall, each theory's paired difference in mean log
-  score to the best theory with one paired standard error either side (an ``az.compare``-style
-  plot).
 
 Drawn from plain data frames (one row per point, columns named in each function), so that they
 depend on no result class:
@@ -22,8 +19,9 @@ depend on no result class:
 
 Each checks its frame first: a missing or non-numeric column, or an empty frame, raises
 :class:`ValueError` naming the column and the columns it needs (:class:`TypeError` for something
-that is not a data frame). :func:`interval_figure` replaces :func:`overview_figure`'s one-SE bars
-with 95% intervals once the comparison provides them.
+that is not a data frame). :func:`render_figures` draws a report's figures from a comparison's
+frames (:meth:`~alliancelab.evaluation.results.ComparisonResult.difference_intervals` and the
+like).
 
 Figures are built on :class:`matplotlib.figure.Figure` directly, never through ``pyplot``, so no
 global backend or state is touched, and all style settings apply only inside
@@ -60,7 +58,7 @@ from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from alliancelab.evaluation.results import ALL_CASES, CaseInfo, ComparisonResult
+from alliancelab.evaluation.results import CaseInfo, ComparisonResult
 from alliancelab.reporting.svg_text import (
     GRID_MAX_STATES,
     case_title,
@@ -78,7 +76,6 @@ __all__ = [
     "figure_svg",
     "inline_svg",
     "interval_figure",
-    "overview_figure",
     "power_figure",
     "render_figures",
     "sensitivity_figure",
@@ -816,40 +813,6 @@ def _scope_panels(
             (width + left - 0.2) / 2, height - EDGE, xlabel, ha="center", va="bottom", fontsize=LABEL_SIZE
         )
     return page.figure
-
-
-def overview_figure(result: ComparisonResult) -> Figure:
-    """Each theory's paired difference in mean log score to the best, per case and overall.
-
-    Parameters
-    ----------
-    result
-        The comparison.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One panel per case and one for all cases pooled; points at the difference to the best
-        theory (0 for the best, filled), bars one paired standard error either side.
-    """
-    table = result.to_frame()
-    labels = [str(label) for label in result.theory_labels]
-    titles = {c.name: c.title for c in result.meta.cases}
-    scopes = []
-    for scope in [*result.case_names, ALL_CASES]:
-        rows = table[table["case"] == scope].set_index("theory")
-        se = rows["se"].to_numpy(dtype=float)
-        diff = rows["diff_to_best"].to_numpy(dtype=float)
-        rows = rows.assign(ci_low=diff - se, ci_high=diff + se, is_best=rows["rank"].to_numpy() == 1)
-        name = "all cases pooled" if scope == ALL_CASES else titles.get(scope, scope)
-        scopes.append((f"{name} (n = {int(rows['n'].iloc[0])})", rows))
-    return _scope_panels(
-        scopes,
-        labels,
-        value="diff_to_best",
-        best="is_best",
-        xlabel="mean log score minus the best theory's (bars: one paired standard error)",
-    )
 
 
 INTERVAL_COLUMNS: tuple[str, ...] = ("scope", "scope_title", "theory", "diff", "ci_low", "ci_high", "is_best", "n")

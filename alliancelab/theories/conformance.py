@@ -86,6 +86,8 @@ __all__ = [
     "check_row_order_invariance",
     "check_settings_roundtrip",
     "check_theory",
+    "draw_pair_attribute",
+    "draw_state_attribute",
     "observed_rows",
     "split_extra_features",
     "synthetic_cases",
@@ -119,7 +121,7 @@ def _rng(seed: np.random.Generator | int | None) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def _state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool) -> float:
+def draw_state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool) -> float:
     """Draw a plausible value of a state attribute (ranges as in NMC, V-Dem, Polity)."""
     if attribute == "cinc":
         # Poles are the great powers; deciding states mostly small. A coarse grid makes ties.
@@ -139,7 +141,7 @@ def _state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool) ->
     return float(rng.uniform(0.0, 1.0))
 
 
-def _pair_attribute(rng: np.random.Generator, attribute: str) -> float:
+def draw_pair_attribute(rng: np.random.Generator, attribute: str) -> float:
     """Draw a plausible value of a (state, pole) pair attribute."""
     if attribute == "capdist_km":
         return float(rng.uniform(0.0, 15000.0))
@@ -226,7 +228,7 @@ def synthetic_cases(
         return float("nan") if missing_rate > 0 and rng.random() < missing_rate else value
 
     def attributes(is_pole: bool, extra: list[str]) -> dict[str, float]:
-        drawn = {a: maybe_missing(_state_attribute(rng, a, is_pole)) for a in STATE_ATTRIBUTES}
+        drawn = {a: maybe_missing(draw_state_attribute(rng, a, is_pole)) for a in STATE_ATTRIBUTES}
         drawn.update({a: maybe_missing(float(rng.uniform())) for a in extra})
         return drawn
 
@@ -247,7 +249,7 @@ def synthetic_cases(
                 name=f"State {k}",
                 attributes=attributes(False, state_extra),
                 toward={
-                    p.id: {a: maybe_missing(_pair_attribute(rng, a)) for a in [*PAIR_ATTRIBUTES, *pair_extra]}
+                    p.id: {a: maybe_missing(draw_pair_attribute(rng, a)) for a in [*PAIR_ATTRIBUTES, *pair_extra]}
                     for p in poles
                 },
                 observed=str(rng.choice(options)),

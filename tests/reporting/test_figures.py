@@ -383,17 +383,6 @@ def test_confusion_tables_for_large_cases(result: ComparisonResult) -> None:
     assert texts.count("16") >= 3
 
 
-def test_overview_bars_are_one_standard_error(result: ComparisonResult) -> None:
-    figure = figures.overview_figure(result)
-    table = result.to_frame()
-    for segment in bar_segments(figure):
-        low, high = segment[0][0], segment[1][0]
-        match = table[np.isclose(table["diff_to_best"] - table["se"], low) & np.isclose(table["diff_to_best"] + table["se"], high)]
-        assert len(match) >= 1
-    svg = figure_svg(figure, "overview")
-    assert any("one paired standard error" in t for t in svg_texts(svg))
-
-
 # -- measuring and batched text ------------------------------------------------------------------
 
 
