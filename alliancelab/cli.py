@@ -203,9 +203,11 @@ def _command_line(argv: Sequence[str]) -> str:
 
 
 def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from alliancelab.reporting.report import prepare_figure_worker, write_report
+
+    prepare_figure_worker()  # matplotlib loads in the worker while the comparison runs here
     from alliancelab.datasets.case import load_cases
     from alliancelab.evaluation.compare import compare
-    from alliancelab.reporting.report import write_report
 
     cases = load_cases(args.cases)
     theories = _chosen_theories(args)

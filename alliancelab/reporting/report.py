@@ -329,21 +329,61 @@ def _draw_pickled_figures(pickled: bytes) -> dict[str, str]:
     return _draw_figures(pickle.loads(pickled))  # noqa: S301 - our own bytes, from the parent process
 
 
+_figure_worker: ProcessPoolExecutor | None = None
+"""A worker started by :func:`prepare_figure_worker`, waiting to draw the next report's figures."""
+
+
+def _can_fork_a_worker() -> bool:
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _import_figures() -> None:
+    """Import the figures module (and matplotlib) in the worker, ahead of the drawing."""
+    import alliancelab.reporting.figures  # noqa: F401
+
+
+def prepare_figure_worker() -> None:
+    """Start the process that will draw the next report's figures, and have it import matplotlib now.
+
+    Optional. A command that knows it will write a report calls this first, so that importing
+    matplotlib (about half a second) overlaps the comparison instead of following it;
+    :func:`write_report` uses the worker if there is one, and otherwise starts its own. Does
+    nothing where no worker can be forked.
+    """
+    global _figure_worker
+    if _figure_worker is not None or not _can_fork_a_worker():
+        return
+    try:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        executor.submit(_import_figures)
+    except OSError:
+        return
+    _figure_worker = executor
+
+
 def _start_figures(result: ComparisonResult) -> Callable[[], dict[str, str]]:
     """Start drawing the figures; return a function that waits for them and returns the SVGs.
 
     Drawing is the slowest part of a report, and independent of the tables: where the platform
     can fork and there is a second core, a worker process draws while this one writes the
-    tables. The SVGs are the same either way (deterministic output), and if the worker cannot
-    start or dies, the figures are drawn here instead.
+    tables (the one :func:`prepare_figure_worker` started, if any). The SVGs are the same either
+    way (deterministic output), and if the worker cannot start or dies, the figures are drawn
+    here instead.
     """
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: _draw_figures(result)
+    global _figure_worker
+    executor, _figure_worker = _figure_worker, None  # a worker serves one report
+    if executor is None:
+        if not _can_fork_a_worker():
+            return lambda: _draw_figures(result)
+        try:
+            executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        except OSError:
+            return lambda: _draw_figures(result)
     try:
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         # pickled here, not in the pool's feeder thread, which would race this thread's caches
         future = executor.submit(_draw_pickled_figures, pickle.dumps(result))
-    except OSError:
+    except (OSError, BrokenProcessPool, RuntimeError):
+        executor.shutdown(wait=False)
         return lambda: _draw_figures(result)
 
     def wait() -> dict[str, str]:

@@ -456,3 +456,14 @@ def test_report_states_each_documented_theory_prediction(cases: list[Case], tmp_
     markdown = paths["report.md"].read_text()
     assert "Prediction: Everyone joins the first pole listed." in markdown
     assert "More detail" not in markdown
+
+
+def test_a_prepared_figure_worker_draws_the_same_figures(result: ComparisonResult, tmp_path: Path) -> None:
+    write_report(result, tmp_path / "plain", command=COMMAND)
+    report_module.prepare_figure_worker()
+    write_report(result, tmp_path / "prepared", command=COMMAND)
+    assert report_module._figure_worker is None  # the worker served that report and is gone
+    plain, prepared = folder_contents(tmp_path / "plain"), folder_contents(tmp_path / "prepared")
+    assert plain.keys() == prepared.keys()
+    for name in plain:
+        assert without_timestamps(plain[name].decode("utf-8")) == without_timestamps(prepared[name].decode("utf-8")), name
