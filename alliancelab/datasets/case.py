@@ -95,6 +95,7 @@ DEFAULT_OUTCOME_CONCEPT = "alignment"
 
 _TOP_LEVEL_REQUIRED = ("format", "name", "title", "year", "poles", "states", "outcome")
 _TOP_LEVEL_OPTIONAL = ("description", "neutral_option", "sources", "notes", "period", "generated_by")
+_STATE_FIELDS = frozenset({"ccode", "name", "observed", "note", "out_of_scope", "attributes", "toward"})
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -173,6 +174,11 @@ class StateRecord:
         The observed alignment: a pole id or :data:`NEUTRAL`.
     note
         Free text: why the state is coded as it is (treaties, switches...).
+    out_of_scope
+        Empty if the state was free to choose (the default); otherwise why its decision is
+        outside the theories' scope (occupied, a satellite under foreign troops, extinct or not
+        a system member for the whole window). The harness scores in-scope decisions and
+        reports out-of-scope ones separately.
     """
 
     ccode: int
@@ -181,6 +187,12 @@ class StateRecord:
     toward: Mapping[str, Mapping[str, float]]
     observed: str
     note: str = ""
+    out_of_scope: str = ""
+
+    @property
+    def in_scope(self) -> bool:
+        """True unless the state is marked out of scope."""
+        return not self.out_of_scope
 
 
 @dataclass(frozen=True)
@@ -502,6 +514,18 @@ def parse_case(data: Any, file: str = "<memory>") -> Case:
                 continue
             toward[pole_id] = _attributes(toward_raw[pole_id], f"{where}.toward.{pole_id}", out)
         note = raw.get("note", "")
+        out_of_scope = raw.get("out_of_scope", "")
+        if out_of_scope is None:
+            out_of_scope = ""
+        if not isinstance(out_of_scope, str):
+            out.add(
+                f"{where}.out_of_scope", "type",
+                f"expected the reason the state is out of scope as text (or leave it out), got {out_of_scope!r}",
+            )
+            out_of_scope = ""
+        unknown_keys = set(raw) - _STATE_FIELDS
+        for key in sorted(map(str, unknown_keys)):
+            out.add(f"{where}.{key}", "unknown field", f"unknown field {key!r}; allowed: {', '.join(sorted(_STATE_FIELDS))}")
         states.append(
             StateRecord(
                 ccode=ccode if ccode is not None else -1,
@@ -510,6 +534,7 @@ def parse_case(data: Any, file: str = "<memory>") -> Case:
                 toward=toward,
                 observed=str(observed),
                 note=note if isinstance(note, str) else str(note),
+                out_of_scope=out_of_scope.strip(),
             )
         )
 
@@ -688,6 +713,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
             "name": s.name,
             "observed": s.observed,
             **({"note": s.note} if s.note else {}),
+            **({"out_of_scope": s.out_of_scope} if s.out_of_scope else {}),
             "attributes": clean(s.attributes),
             "toward": {k: clean(v) for k, v in s.toward.items()},
         }
@@ -820,4 +846,31 @@ def observed_alignments(cases: Sequence[Case] | Case) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=["case", "state", "state_name", "observed"])
     frame["state"] = frame["state"].astype("int64")
+    return frame
+
+
+def decision_scope(cases: Sequence[Case] | Case) -> pd.DataFrame:
+    """Return whether each deciding state's decision is within the theories' scope.
+
+    Parameters
+    ----------
+    cases
+        One case or several.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``case, state, in_scope`` (bool) and ``scope_reason`` (empty when in scope),
+        one row per deciding state, in case and file order.
+    """
+    if isinstance(cases, Case):
+        cases = [cases]
+    rows = [
+        {"case": c.name, "state": s.ccode, "in_scope": s.in_scope, "scope_reason": s.out_of_scope}
+        for c in cases
+        for s in c.states
+    ]
+    frame = pd.DataFrame(rows, columns=["case", "state", "in_scope", "scope_reason"])
+    frame["state"] = frame["state"].astype("int64")
+    frame["in_scope"] = frame["in_scope"].astype(bool)
     return frame
