@@ -2,18 +2,25 @@
 
 Commands
 --------
-``alliancelab compare [--cases NAME|FILE ...] [--theories NAME ...] [--link NAME] [--set T.S=V ...] [--out DIR]``
+``alliancelab compare [--cases NAME|FILE ...] [--theories NAME|MODULE:CLASS ...] [--link NAME] [--set T.S=V ...] [--scope in|all] [--concept C] [--out DIR]``
     Score theories on cases out of sample and write a fit report (default: every built-in case
-    and theory, the two-stage link, into ``reports/latest``).
+    and theory, the two-stage link, in-scope decisions, into ``reports/latest``).
+``alliancelab whatif CASE STATE [--theory NAME ...] [--json]``
+    For each theory, the smallest change of one attribute of a pole (hostility, power,
+    distance) or of the state that flips its predicted alignment of STATE in CASE.
 ``alliancelab sensitivity --vary THEORY.SETTING=V1,V2,... [--cases ...] [--theories ...] [--out DIR]``
     Score every theory once per value of a setting; write ``sensitivity.csv`` and a figure.
-``alliancelab simulate --truth THEORY ... --decisions N ... --noise E --reps R --out DIR``
+``alliancelab simulate --truth THEORY ... [--theories NAME ...] --decisions N ... --noise E --reps R --out DIR``
     Check the checker: how often the true theory of synthetic outcomes ranks first
     (``power.csv`` and a figure).
 ``alliancelab cases list`` / ``alliancelab cases show NAME|FILE``
     The built-in cases; one case in detail (also validates a user's case file).
-``alliancelab theories list``
-    The available theories with their references and settings.
+``alliancelab theories list [--json]``
+    The available theories (built-in, plugins, plugins that failed to load), each with its
+    conformance status, the case attributes it needs, its references and settings.
+``alliancelab theories check NAME|MODULE:CLASS [--json]``
+    Run every conformance check on one theory: exit 0 if it passes them all, 1 listing each
+    failed check, 2 if the theory cannot be loaded.
 ``alliancelab data fetch [NAME ...] [--from DIR]`` / ``alliancelab data status``
     Download (or import) the real data files into the per-user cache, verified by SHA-256.
 ``alliancelab panel build --years 1816-2016 --out FILE.parquet|FILE.csv``
@@ -39,6 +46,8 @@ if TYPE_CHECKING:
     from alliancelab.theories.base import Theory
 
 EXIT_OK = 0
+EXIT_FAILED_CHECKS = 1
+"""``theories check``: the theory loads but fails a conformance check."""
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -92,7 +101,7 @@ def _default_processes() -> int:
 def _add_comparison_options(parser: argparse.ArgumentParser) -> None:
     """The options every command that runs a comparison shares."""
     parser.add_argument("--cases", nargs="+", metavar="NAME|FILE", help="built-in case names or case files (default: all built-in)")
-    parser.add_argument("--theories", nargs="+", metavar="NAME", help="theory names (default: all available)")
+    parser.add_argument("--theories", nargs="+", metavar="NAME|MODULE:CLASS", help="theory names, or package.module:Class of a theory that is not installed (default: all available)")
     parser.add_argument("--link", default="two-stage", metavar="NAME", help="how verdicts become probabilities: two-stage (default), fixed, error, clogit")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="THEORY.SETTING=VALUE", help="set a theory setting (repeatable), e.g. balance_of_power.power=milex")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default: 0)")
@@ -117,7 +126,26 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--bootstrap-reps", type=_non_negative, default=1000, metavar="N", help="case-clustered bootstrap replicates (default: 1000)"
     )
+    compare.add_argument(
+        "--scope", choices=("in", "all"), default="in",
+        help="score the decisions of states in scope only (in, the default; out-of-scope ones are reported apart) or all",
+    )
+    compare.add_argument(
+        "--concept", choices=("treaty", "war_side", "alignment"), metavar="CONCEPT",
+        help="compare only the cases of one outcome concept: treaty, war_side or alignment (default: every case)",
+    )
     compare.set_defaults(handler=_cmd_compare)
+
+    whatif = commands.add_parser("whatif", help="the smallest change of one attribute that flips each theory's call")
+    whatif.add_argument("case", metavar="CASE", help="a built-in case name or a case file")
+    whatif.add_argument("state", metavar="STATE", help="the deciding state: its COW code or its name in the case")
+    whatif.add_argument(
+        "--theory", dest="theories", action="extend", nargs="+", metavar="NAME",
+        help="theory names or package.module:Class (repeatable; default: every available theory)",
+    )
+    whatif.add_argument("--set", dest="assignments", action="append", default=[], metavar="THEORY.SETTING=VALUE", help="set a theory setting (repeatable)")
+    whatif.add_argument("--json", action="store_true", help="print the result as JSON")
+    whatif.set_defaults(handler=_cmd_whatif)
 
     sensitivity = commands.add_parser("sensitivity", help="score every theory once per value of a theory setting")
     _add_comparison_options(sensitivity)
@@ -128,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.set_defaults(handler=_cmd_sensitivity)
 
     simulate = commands.add_parser("simulate", help="how often the harness finds the true theory of synthetic outcomes")
-    simulate.add_argument("--truth", nargs="+", default=["balance_of_power", "balance_of_threat", "bandwagoning"], metavar="THEORY", help="the true theories (default: the three core theories)")
+    simulate.add_argument("--truth", nargs="+", default=["balance_of_power", "balance_of_threat", "bandwagoning"], metavar="THEORY", help="the true theories, by name or package.module:Class (default: the three core theories)")
+    simulate.add_argument("--theories", nargs="+", metavar="NAME|MODULE:CLASS", help="the compared theories (default: every built-in theory)")
     simulate.add_argument("--decisions", nargs="+", type=_positive, default=[50, 100, 250], metavar="N", help="decisions per replication (default: 50 100 250)")
     simulate.add_argument("--noise", type=_probability, default=0.3, metavar="E", help="share of decisions drawn at random (default: 0.3)")
     simulate.add_argument("--reps", type=_positive, default=200, metavar="R", help="replications per cell (default: 200)")
@@ -147,10 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
     cases_show.add_argument("case", metavar="NAME|FILE")
     cases_show.set_defaults(handler=_cmd_cases_show)
 
-    theories = commands.add_parser("theories", help="list theories")
+    theories = commands.add_parser("theories", help="list or check theories")
     theories_sub = theories.add_subparsers(dest="theories_command", required=True, metavar="ACTION")
-    theories_list = theories_sub.add_parser("list", help="list the available theories")
+    theories_list = theories_sub.add_parser("list", help="list the available theories, each checked for conformance")
+    theories_list.add_argument("--json", action="store_true", help="print a JSON array, one object per theory")
     theories_list.set_defaults(handler=_cmd_theories_list)
+    theories_check = theories_sub.add_parser("check", help="run every conformance check on one theory (exit 1 if one fails)")
+    theories_check.add_argument("spec", metavar="NAME|MODULE:CLASS", help="a theory name, or package.module:Class importable from here")
+    theories_check.add_argument("--json", action="store_true", help="print the result as a JSON object")
+    theories_check.set_defaults(handler=_cmd_theories_check)
 
     data = commands.add_parser("data", help="fetch and check the real data files")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
@@ -183,13 +217,33 @@ def build_parser() -> argparse.ArgumentParser:
 # -- handlers: each wires library calls and prints -------------------------------------------
 
 
+def _named_theories(option: str, specs: Sequence[str]) -> dict[str, Theory]:
+    """Load theories given by name or ``package.module:Class``, keyed by theory name."""
+    from alliancelab.errors import TheoryError
+    from alliancelab.theories import get_theory
+
+    theories: dict[str, Theory] = {}
+    given: dict[str, str] = {}
+    for spec in specs:
+        try:
+            theory = get_theory(spec)
+        except TheoryError as exc:
+            raise TheoryError(f"{option}: {exc.headline}", exc.problems) from exc
+        if theory.name in theories:
+            raise TheoryError(
+                f"{option}: {given[theory.name]!r} and {spec!r} are both theory {theory.name!r}; name each theory once"
+            )
+        theories[theory.name], given[theory.name] = theory, spec
+    return theories
+
+
 def _chosen_theories(args: argparse.Namespace) -> dict[str, Theory]:
     """The theories a command compares, with ``--set`` applied; plugin failures are warned about."""
-    from alliancelab.theories import available_theories, get_theory
+    from alliancelab.theories import available_theories
     from alliancelab.theories.settings import apply_assignments
 
     if args.theories:
-        theories = {name: get_theory(name) for name in args.theories}
+        theories = _named_theories("--theories", args.theories)
     else:
         found, failures = available_theories()
         for failure in failures:
@@ -219,10 +273,52 @@ def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         bootstrap_reps=args.bootstrap_reps,
         processes=args.processes,
         progress=not args.no_progress and sys.stderr.isatty(),
+        scope=args.scope,
+        concept=args.concept,
     )
     write_report(result, args.out, command=_command_line(argv))
     print(result.summary())
-    print(f"\nreport written to {args.out}/ (report.html, report.md, compare.csv, tests.csv, scores.csv, predictions.csv, meta.json)")
+    print(
+        f"\nreport written to {args.out}/ (report.html, report.md, compare.csv, tests.csv, scores.csv, domains.csv, "
+        "out_of_scope.csv, predictions.csv, meta.json)"
+    )
+    return EXIT_OK
+
+
+def _cmd_whatif(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    import json
+    import math
+
+    from alliancelab.datasets.case import load_case
+    from alliancelab.evaluation.whatif import format_whatif, whatif
+    from alliancelab.theories import available_theories
+    from alliancelab.theories.settings import apply_assignments
+
+    case = load_case(args.case)
+    if args.theories:
+        theories = _named_theories("--theory", args.theories)
+    else:
+        theories, failures = available_theories()
+        for failure in failures:
+            print(f"warning: {failure}", file=sys.stderr)
+    theories = apply_assignments(dict(theories), args.assignments)
+    table = whatif(case, args.state, theories)
+    if args.json:
+        def clean(value: object) -> object:
+            return None if isinstance(value, float) and not math.isfinite(value) else value
+
+        records = [{key: clean(value) for key, value in row.items()} for row in table.to_dict(orient="records")]
+        document = {
+            "case": table.attrs["case"],
+            "state": table.attrs["state"],
+            "state_name": table.attrs["state_name"],
+            "predictions": table.attrs["predictions"],
+            "changes": records,
+            "left_out": table.attrs["left_out"],
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print(format_whatif(table))
     return EXIT_OK
 
 
@@ -265,19 +361,28 @@ def _cmd_simulate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from alliancelab.evaluation.simulate import power_study
     from alliancelab.reporting.outputs import write_power
     from alliancelab.theories import builtin_theories
+    from alliancelab.theories.registry import is_theory_spec
 
     make_link(args.link)
-    known = builtin_theories()
-    unknown = [name for name in args.truth if name not in known]
+    known = _named_theories("--theories", args.theories) if args.theories else builtin_theories()
+    truths = []
+    for truth in args.truth:
+        if is_theory_spec(truth):  # a truth given as module:Class is compared too
+            (name, theory), = _named_theories("--truth", [truth]).items()
+            known.setdefault(name, theory)
+            truth = name
+        truths.append(truth)
+    unknown = [name for name in truths if name not in known]
     if unknown:
-        raise InputError(f"--truth: unknown theories {unknown}; choose among {', '.join(known)}")
+        raise InputError(f"--truth: unknown theories {unknown}; choose among {', '.join(known)} or add them with --theories")
     table = power_study(
-        args.truth,
+        truths,
         args.decisions,
         noise=args.noise,
         reps=args.reps,
         seed=args.seed,
         link=args.link,
+        theories=list(known.values()),
         processes=args.processes,
         progress=not args.no_progress and sys.stderr.isatty(),
     )
@@ -325,21 +430,58 @@ def _cmd_cases_show(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _cmd_theories_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from alliancelab.theories import available_theories
+    import json
 
-    found, failures = available_theories()
-    for theory in found.values():
-        info = theory.describe()
-        print(f"{info['name']}: {info['title']}")
-        for ref in info["references"]:
+    from alliancelab.theories.conformance import STATUS_OK, theory_statuses
+
+    statuses = theory_statuses()
+    if args.json:
+        print(json.dumps([status.to_dict() for status in statuses], indent=2, default=str))
+        return EXIT_OK
+    for status in statuses:
+        title = f": {status.title}" if status.title else ""
+        print(f"{status.name}{title}  [{status.status}]")
+        if status.status != STATUS_OK:
+            for line in status.failed or (status.reason,):
+                print(f"    failed: {line}")
+        needs = [str(attribute) for attribute in status.required_features] or ["no case attributes"]
+        print(f"    needs: {needs[0]}")
+        for attribute in needs[1:]:
+            print(f"           {attribute}")
+        for ref in status.references:
             print(f"    ref: {ref}")
-        print(f"    settings: {info['settings']}")
-        if info["panel_features"]:
-            signs = ", ".join(f"{k} {'+' if v > 0 else '-'}" for k, v in info["panel_features"].items())
-            print(f"    panel features (sign on atop_defense): {signs}")
-    for failure in failures:
-        print(f"failed plugin: {failure}", file=sys.stderr)
+        if status.settings:
+            print(f"    settings: {status.settings}")
     return EXIT_OK
+
+
+def _cmd_theories_check(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    import json
+
+    from alliancelab.errors import TheoryError
+    from alliancelab.theories import get_theory
+    from alliancelab.theories.conformance import CHECKS, theory_status
+
+    try:
+        theory = get_theory(args.spec)
+    except TheoryError as exc:
+        raise TheoryError(f"theories check: cannot load the theory: {exc.headline}", exc.problems) from exc
+    status = theory_status(theory)
+    results = status.checks
+    failed = {check: message for check, message in results.items() if message}
+    if args.json:
+        record = status.to_dict() | {
+            "spec": args.spec,
+            "checks": [{"check": check, "passed": not message, "message": message} for check, message in results.items()],
+        }
+        print(json.dumps(record, indent=2, default=str))
+    elif failed:
+        print(f"theory {theory.name!r} ({args.spec}) fails {len(failed)} of {len(CHECKS)} conformance checks:")
+        for check, message in failed.items():
+            print(f"  FAILED {check}: {message}")
+    else:
+        print(f"theory {theory.name!r} ({args.spec}) passes all {len(CHECKS)} conformance checks")
+    return EXIT_FAILED_CHECKS if failed else EXIT_OK
 
 
 def _cmd_data_fetch(args: argparse.Namespace, argv: Sequence[str]) -> int:

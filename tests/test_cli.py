@@ -274,3 +274,176 @@ def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path) -> None:
     assert process.wait(timeout=300) == 0, stderr
     assert "Traceback" not in stderr
     assert (out / "compare.csv").is_file()
+
+
+# -- theories list / check, and theories given as package.module:Class ---------------------------
+
+THEORY_MODULE = '''
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from alliancelab.theories.base import Theory
+
+
+@dataclass(frozen=True)
+class Loyalist(Theory):
+    """Joins the pole nearest to the state's capital (a sound test theory)."""
+
+    name: ClassVar[str] = "loyalist"
+    title: ClassVar[str] = "Loyalist (test)"
+    required_features: ClassVar[tuple[str, ...]] = ("capdist_km", "state_polity2")
+    references: ClassVar[tuple[str, ...]] = ("Nobody. 2024. A test theory.",)
+
+    def option_weights(self, features):
+        distance = features["capdist_km"].to_numpy(dtype=float, na_value=np.nan)
+        nearest = features.assign(d=distance).groupby(["case", "state"])["d"].transform("min").to_numpy()
+        return (distance == nearest).astype(float)
+
+
+@dataclass(frozen=True)
+class Peeker(Loyalist):
+    """Reads the outcome when it can, and its row position: fails two checks."""
+
+    name: ClassVar[str] = "peeker"
+
+    def option_weights(self, features):
+        if "observed" in features.columns:
+            return (features["observed"] == features["option"]).to_numpy(dtype=float)
+        return np.arange(len(features), dtype=float)
+'''
+
+
+def run_in(folder: Path, *args: str, pythonpath: Path | None = None, script: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the command line in ``folder``; ``script`` uses the console script, which (unlike
+    ``python -m``) does not put the current directory on sys.path."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    command = [str(Path(sys.executable).with_name("alliancelab"))] if script else [sys.executable, "-m", "alliancelab"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=folder, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder laid out like site-packages: a module and a distribution declaring three entry points."""
+    site = tmp_path_factory.mktemp("site")
+    (site / "cli_test_theories.py").write_text(THEORY_MODULE)
+    info = site / "cli_test_theories-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: cli-test-theories\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[alliancelab.theories]\n"
+        "loyalist = cli_test_theories:Loyalist\n"
+        "peeker = cli_test_theories:Peeker\n"
+        "ghost = cli_test_no_such_module:Ghost\n"
+    )
+    return site
+
+
+def test_theories_list_json_gives_each_theory_its_status(plugin_site: Path, tmp_path: Path) -> None:
+    proc = run_in(tmp_path, "theories", "list", "--json", pythonpath=plugin_site)
+    assert proc.returncode == 0, proc.stderr
+    listed = {entry["name"]: entry for entry in json.loads(proc.stdout)}
+    for entry in listed.values():
+        assert list(entry) == ["name", "status", "reason", "references", "required_features", "settings"]
+    for name in ("balance_of_power", "balance_of_threat", "bandwagoning", "base_rate", "uniform", "loyalist"):
+        assert listed[name]["status"] == "ok" and listed[name]["reason"] == "", listed[name]
+    assert listed["peeker"]["status"] == "failed conformance"
+    assert "check_does_not_read_outcome" in listed["peeker"]["reason"]
+    assert "check_row_order_invariance" in listed["peeker"]["reason"]
+    assert listed["ghost"]["status"] == "failed to load" and "cli_test_no_such_module" in listed["ghost"]["reason"]
+    assert [(f["kind"], f["attribute"]) for f in listed["loyalist"]["required_features"]] == [
+        ("pair", "capdist_km"), ("state", "polity2"),
+    ]
+    assert listed["balance_of_power"]["required_features"][0]["column"] == "pole_cinc"
+    assert listed["balance_of_power"]["settings"]["power"] == "cinc"
+
+
+def test_theories_list_says_which_case_attributes_each_theory_needs(plugin_site: Path, tmp_path: Path) -> None:
+    proc = run_in(tmp_path, "theories", "list", pythonpath=plugin_site)
+    assert proc.returncode == 0, proc.stderr
+    # One block per theory: its first line is "name: title  [status]" (no title if it failed to load).
+    blocks = {line.split()[0].rstrip(":"): line for line in proc.stdout.splitlines() if line and not line.startswith(" ")}
+    assert "[ok]" in blocks["balance_of_power"] and "[failed conformance]" in blocks["peeker"]
+    assert "[failed to load]" in blocks["ghost"]
+    assert "needs: pole attribute cinc (pole_cinc)" in proc.stdout
+    assert "pair attribute capdist_km" in proc.stdout and "state attribute polity2 (state_polity2)" in proc.stdout
+    assert "failed: check_does_not_read_outcome:" in proc.stdout
+
+
+def test_theories_check_passes_a_sound_theory(plugin_site: Path, tmp_path: Path) -> None:
+    for spec in ("loyalist", "cli_test_theories:Loyalist"):
+        proc = run_in(tmp_path, "theories", "check", spec, pythonpath=plugin_site)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "passes all" in proc.stdout
+
+
+def test_theories_check_lists_every_failed_check_and_exits_1(plugin_site: Path, tmp_path: Path) -> None:
+    proc = run_in(tmp_path, "theories", "check", "peeker", pythonpath=plugin_site)
+    assert proc.returncode == 1, proc.stderr
+    failed = [line.split()[1].rstrip(":") for line in proc.stdout.splitlines() if line.strip().startswith("FAILED")]
+    assert {"check_does_not_read_outcome", "check_row_order_invariance"} <= set(failed)
+    as_json = run_in(tmp_path, "theories", "check", "cli_test_theories:Peeker", "--json", pythonpath=plugin_site)
+    assert as_json.returncode == 1, as_json.stderr
+    record = json.loads(as_json.stdout)
+    assert record["status"] == "failed conformance" and record["spec"] == "cli_test_theories:Peeker"
+    by_check = {c["check"]: c for c in record["checks"]}
+    assert not by_check["check_does_not_read_outcome"]["passed"] and by_check["check_does_not_read_outcome"]["message"]
+    assert by_check["check_declares_metadata"] == {"check": "check_declares_metadata", "passed": True, "message": ""}
+    assert sorted(failed) == sorted(c for c, r in by_check.items() if not r["passed"])
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("ghost", ["ghost", "failed to load", "cli_test_no_such_module"]),
+        ("nobody", ["nobody", "valid names", "package.module:Class"]),
+        ("cli_test_theories:Nobody", ["cli_test_theories:Nobody", "no attribute 'Nobody'", "Loyalist"]),
+        ("cli_test_absent:Thing", ["cli_test_absent:Thing", "cannot import", "PYTHONPATH"]),
+    ],
+)
+def test_theories_check_exits_2_when_the_theory_cannot_be_loaded(
+    plugin_site: Path, tmp_path: Path, spec: str, words: list[str]
+) -> None:
+    proc = run_in(tmp_path, "theories", "check", spec, pythonpath=plugin_site)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in proc.stderr
+
+
+def test_theories_from_the_current_directory_load_under_the_console_script(tmp_path: Path) -> None:
+    if not Path(sys.executable).with_name("alliancelab").exists():
+        pytest.skip("the alliancelab console script is not installed beside this Python")
+    (tmp_path / "my_theories.py").write_text(THEORY_MODULE)
+    proc = run_in(tmp_path, "theories", "check", "my_theories:Loyalist", script=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_compare_takes_a_theory_by_module_and_class(tmp_path: Path) -> None:
+    (tmp_path / "my_theories.py").write_text(THEORY_MODULE)
+    out = tmp_path / "out"
+    proc = run_in(
+        tmp_path, "compare", "--cases", "europe_1914", "--theories", "uniform", "my_theories:Loyalist",
+        "--bootstrap-reps", "0", "--out", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert set(pd.read_csv(out / "scores.csv")["theory"]) >= {"uniform", "loyalist"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "--theories", "uniform", "my_absent_module:Thing"),
+        ("sensitivity", "--theories", "my_absent_module:Thing", "--vary", "uniform.error_rate=0.5,1"),
+        ("simulate", "--truth", "my_absent_module:Thing"),
+    ],
+    ids=["compare", "sensitivity", "simulate"],
+)
+def test_unloadable_theory_specs_exit_2_naming_the_spec(tmp_path: Path, args: tuple[str, ...]) -> None:
+    proc = run_in(tmp_path, *args, "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "my_absent_module:Thing" in proc.stderr and "PYTHONPATH" in proc.stderr

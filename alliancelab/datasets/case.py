@@ -63,6 +63,24 @@ STATE_ATTRIBUTES: dict[str, str] = {
     "major": "1 if a COW major power in the case year (COW majors v2016), else 0",
     "polyarchy": "V-Dem electoral democracy index v2x_polyarchy, 0-1 (isard cw_democracy)",
     "polity2": "Polity2 score, -10 to 10 (isard cw_democracy, Polity5)",
+    "terr_threat": (
+        "latent external territorial threat lterrthreat in the year before the case year "
+        "(Miller 2022, peacesciencer terrthreat, 1816-2010); missing outside those years"
+    ),
+    "milex_per_soldier": (
+        "military expenditure per soldier, milex / milper of the case year (NMC v7.0); missing "
+        "if milper is 0 or either is missing. A proxy for offensive capability (military "
+        "quality, capital intensity) apart from aggregate power"
+    ),
+    "cinc_10y_before": (
+        "CINC ten years before the case year (NMC v7.0); missing if the state was not a system "
+        "member then or that year is before 1816"
+    ),
+    "regional_rivals": (
+        "number of strategic rivalries active in the year before the case year with states that "
+        "are not members of any pole of the case (Thompson, Sakuwa & Suhas 2021); missing for a "
+        "coalition pole"
+    ),
 }
 
 #: Attributes of a (state, pole) pair, seen from the state.
@@ -71,11 +89,30 @@ PAIR_ATTRIBUTES: dict[str, str] = {
     "conttype": "COW direct contiguity type: 1 land, 2-5 water <=12/24/150/400 miles, 0 none (v3.2)",
     "recent_disputes": (
         "number of MIDs (MID 5.0) with the state and the pole on opposite sides, "
-        "ongoing in any of the 10 years before the case year"
+        "ongoing in any of the 10 years before the case year that MID 5.0 covers "
+        "(recent_disputes_years of them); missing only if it covers none"
+    ),
+    "recent_disputes_years": (
+        "how many of the 10 years before the case year MID 5.0 (1816-2014) covers, 0-10: the "
+        "years recent_disputes is counted over"
     ),
     "rivalry": (
         "1 if a strategic rivalry between the two is active in the year before "
         "(Thompson, Sakuwa & Suhas 2021)"
+    ),
+    "polity2_distance": (
+        "|state polity2 - pole polity2| in the case year (Polity5 via isard cw_democracy; "
+        "CINC-weighted pole polity2 for a coalition)"
+    ),
+    "idealpoint_distance": (
+        "|state - pole| UNGA ideal point in the session of the year before the case year "
+        "(Bailey, Strezhnev & Voeten 2017; CINC-weighted mean of the members for a coalition); "
+        "missing before 1947 and for 1965 (no session 19)"
+    ),
+    "rival_patron": (
+        "1 if a strategic rival of the state (Thompson, Sakuwa & Suhas 2021, active in the year "
+        "before, not a pole member) had an ATOP 5.1 alliance of any type in force in the year "
+        "before with a member of the pole, else 0"
     ),
 }
 

@@ -1,7 +1,7 @@
-"""Theory features for the dyad-year panel: capabilities, system leadership, threat, triads.
+"""Theory features for the dyad-year panel: capabilities, leadership, threat, triads, regimes.
 
 :func:`add_theory_features` adds to any dyad-year frame (columns ``ccode1, ccode2, year``;
-directed or not; any years) the columns that carry the predictions of the three theories
+directed or not; any years) the columns that carry the predictions of the theories
 alliancelab tests. Everything is computed per year on ``N x N`` numpy matrices over that
 year's system members (N <= 195) and gathered into the panel by index arithmetic, so
 1816-2016 (about 1.9 million directed dyad-years) takes a fraction of a second. A year's
@@ -10,29 +10,47 @@ same features partition by partition as in one call.
 
 Features
 --------
-====================== ==================================================================
-column                 definition (source)
-====================== ==================================================================
-cap_share1             ``cinc1 / (cinc1 + cinc2)`` (NMC v7.0 CINC; Singer, Bremer &
-                       Stuckey 1972)
-cap_ratio_log          ``log(cinc1 / cinc2)``; NaN where either CINC is missing or 0
-system_leader1, _2     1.0 if the state has the highest CINC among the year's system
-                       members (COW system membership v2016), else 0.0
-leader_third_party     1.0 if the system leader is neither ccode1 nor ccode2, else 0.0
-leader_cinc            the system leader's CINC
-threat12               :func:`~alliancelab.datasets.threat.walt_threat` of ccode2 toward
-                       ccode1, the threat 1 faces from 2 (Walt 1985, 1987; components in
-                       :mod:`alliancelab.datasets.threat`: NMC CINC and military shares,
-                       capital distance from peacesciencer's capitals, COW Direct
-                       Contiguity 3.2, MID 5.0 and the Thompson, Sakuwa & Suhas 2021
-                       strategic rivalries)
-threat21               the threat 2 faces from 1
-common_threat          ``max`` over third states C (not 1 or 2) of
-                       ``min(threat C->1, threat C->2)``: the greatest threat both face
-common_threat_ccode    that C (nullable Int64; the lowest ccode on exact ties)
-threat_rank12          rank of ccode2 among all states threatening ccode1 that year,
-                       1 = most threatening (ties share the best rank)
-====================== ==================================================================
+============================ ==================================================================
+column                       definition (source)
+============================ ==================================================================
+cap_share1                   ``cinc1 / (cinc1 + cinc2)`` (NMC v7.0 CINC; Singer, Bremer &
+                             Stuckey 1972)
+cap_ratio_log                ``log(cinc1 / cinc2)``; NaN where either CINC is missing or 0
+system_leader1, _2           1.0 if the state has the highest CINC among the year's system
+                             members (COW system membership v2016), else 0.0
+leader_third_party           1.0 if the system leader is neither ccode1 nor ccode2, else 0.0
+leader_cinc                  the system leader's CINC
+threat12                     :func:`~alliancelab.datasets.threat.walt_threat` of ccode2 toward
+                             ccode1, the threat 1 faces from 2 (Walt 1985, 1987; components in
+                             :mod:`alliancelab.datasets.threat`: NMC CINC and military shares,
+                             capital distance from peacesciencer's capitals, COW Direct
+                             Contiguity 3.2, MID 5.0 and the Thompson, Sakuwa & Suhas 2021
+                             strategic rivalries)
+threat21                     the threat 2 faces from 1
+common_threat                ``max`` over third states C (not 1 or 2) of
+                             ``min(threat C->1, threat C->2)``: the greatest threat both face
+common_threat_ccode          that C (nullable Int64; the lowest ccode on exact ties)
+threat_rank12                rank of ccode2 among all states threatening ccode1 that year,
+                             1 = most threatening (ties share the best rank)
+rival_ally12                 1.0 if a strategic rival R of ccode1 (R not ccode2; rivalry active
+                             in t-1, Thompson, Sakuwa & Suhas 2021) had an ATOP 5.1 alliance of
+                             any type with ccode2 in t-1 (directed dyad-years, Leeds et al. 2002)
+common_rival                 1.0 if some third state was a strategic rival of both in t-1
+polity2_distance12           ``|polity2_1 - polity2_2|`` in t (:func:`polity2_frame`: Polity5 via
+                             isard, Polity IV 2017 where isard lacks a score)
+same_regime12                1.0 if both fall in the same Polity category: democracy (>= 6),
+                             anocracy (-5..5) or autocracy (<= -6)
+idealpoint_distance12        ``|ideal point 1 - ideal point 2|`` in the UNGA session of t-1
+                             (Bailey, Strezhnev & Voeten 2017; NaN before 1947 and for 1965)
+perceived_offense_dominance  1.0 in years of perceived offense dominance, 0.0 in years of
+                             perceived defense dominance (the coding of
+                             :mod:`alliancelab.theories.buck_passing`), NaN in all other years
+appease12                    1.0 if ccode1 is an anocracy (polity2 -5..5) and no state projects
+                             more power over it than ccode2 (Bueno de Mesquita's distance-
+                             discounted CINC, a land border counting as no distance)
+log_capdist                  ``log(1 + km)`` between the capitals
+land_border                  1.0 if the two share a land border in t (COW contiguity type 1)
+============================ ==================================================================
 
 Indicators and ranks are float64 (0.0/1.0, NaN where unknown) so models take them as they
 are. A value is NaN, never 0, where an input is missing: a state outside the system that
@@ -44,8 +62,11 @@ Which theory expects which sign
 The theories, not this module, say which of these features carry their prediction and with
 what sign (each theory's ``panel_features``, e.g. balance of threat: ``common_threat`` +,
 ``threat12`` -); ``alliancelab theories list`` prints them. This module only builds the
-columns, so data and theory stay apart. :data:`PANEL_FEATURE_DOCS` gives every column a
-one-line definition.
+columns, so data and theory stay apart; the two codings that belong to a theory -- the
+perceived offense-defense balance by year (:mod:`alliancelab.theories.buck_passing`) and the
+Polity regime categories (:func:`alliancelab.theories._columns.polity_regime`, with
+omnibalancing's anocracy band) -- are read from the theory's module, so each exists once.
+:data:`PANEL_FEATURE_DOCS` gives every column a one-line definition.
 
 Coverage
 --------
@@ -54,7 +75,10 @@ Threat needs every component for year t, so ``threat*``, ``common_threat*`` and
 window t-10 .. t-1 must overlap the MID data's years (1816-2014 for MID 5.0, so 1816 itself
 is NaN; a window partly outside counts the disputes the data record), t-1 must lie in the
 rivalry data's years, and t in the contiguity data's years (1816-2016, so 2017 onwards is
-NaN). Rivalries come from Thompson, Sakuwa & Suhas (2021; 1494-2020), the source of the
+NaN). ``rival_ally12`` needs t-1 inside the rivalry and the ATOP data's years (ATOP 5.1:
+1815-2018), ``common_rival`` the rivalry data's, ``appease12`` and ``land_border`` the
+contiguity data's; polity2 and ideal points are NaN where the sources have no score.
+Rivalries come from Thompson, Sakuwa & Suhas (2021; 1494-2020), the source of the
 panel's own rivalry columns (``add_strategic_rivalries``); Thompson & Dreyer (2012;
 1494-2010) remain an option, ``rivalry_source="thompson_dreyer"`` in
 :meth:`FeatureContext.load`, with which 2012 onwards is NaN. Either is read by the panel's
@@ -71,8 +95,11 @@ with the largest threats (``N x N`` each), then, only for the pairs whose bound
 beat the first answer (a few thousand pairs over all of 1816-2016), over the remaining
 states. Distances are computed once for the few hundred distinct capital locations and
 gathered per year. Rows are then gathered in blocks of :data:`ROW_CHUNK` with int32 index
-arithmetic. For 1816-2016 directed (1.9 million rows) :func:`add_theory_features` takes
-about 0.2-0.3 s given a context, and :meth:`FeatureContext.load` about 0.1 s more.
+arithmetic. For 1816-2016 directed (1.9 million rows) :func:`add_theory_features` took
+about 0.2-0.3 s given a context, and :meth:`FeatureContext.load` about 0.1 s more, with the
+first eleven columns; the nine added with the theories of issue 7 (rivalries through sparse
+row sums, projected power only toward anocracies) make it about 1.6 times as long (1.05 s ->
+1.7 s, best of four, measured side by side on a loaded 2-core machine).
 """
 
 from __future__ import annotations
@@ -86,7 +113,12 @@ import numpy as np
 import pandas as pd
 
 from alliancelab.datasets import geo, loaders
-from alliancelab.datasets.threat import MILES_PER_DAY, RECENT_DISPUTE_YEARS, walt_threat
+from alliancelab.datasets.threat import (
+    MILES_PER_DAY,
+    RECENT_DISPUTE_YEARS,
+    bdm_projected_power,
+    walt_threat,
+)
 
 DataDir = str | os.PathLike[str] | None
 
@@ -102,6 +134,28 @@ PANEL_FEATURE_DOCS: dict[str, str] = {
     "common_threat": "Greatest threat both face from one third state C: max_C min(C->1, C->2).",
     "common_threat_ccode": "ccode of the third state behind common_threat (lowest ccode on ties).",
     "threat_rank12": "Rank of ccode2 among the states threatening ccode1 (1 = most threatening).",
+    "rival_ally12": (
+        "1 if a strategic rival of ccode1 (TSS, active in t-1) had an ATOP 5.1 alliance of any type "
+        "with ccode2 in t-1, else 0."
+    ),
+    "common_rival": "1 if a third state was a strategic rival (TSS, active in t-1) of both ccode1 and ccode2.",
+    "polity2_distance12": "|polity2 of ccode1 - polity2 of ccode2| in t (Polity5; Polity IV where it lacks one).",
+    "same_regime12": (
+        "1 if both are in the same Polity category (democracy >= 6, anocracy -5..5, autocracy <= -6), else 0."
+    ),
+    "idealpoint_distance12": (
+        "|UNGA ideal point of ccode1 - of ccode2| in the session of t-1 (Bailey, Strezhnev & Voeten 2017)."
+    ),
+    "perceived_offense_dominance": (
+        "1 in years of perceived offense dominance, 0 of perceived defense dominance, NaN otherwise "
+        "(theories.buck_passing, Christensen & Snyder 1990)."
+    ),
+    "appease12": (
+        "1 if ccode1 is an anocracy (polity2 -5..5) and no state projects more power (BdM-discounted CINC) "
+        "over it than ccode2, else 0."
+    ),
+    "log_capdist": "log(1 + capital-to-capital distance in km) (peacesciencer capitals).",
+    "land_border": "1 if the two share a land border in t (COW Direct Contiguity 3.2, conttype 1), else 0.",
 }
 """Every column :func:`add_theory_features` adds, with a one-line definition."""
 
@@ -190,6 +244,36 @@ def state_year_frame(
     )
 
 
+def polity2_frame(data_dir: DataDir = None, *, cache: bool = True) -> pd.DataFrame:
+    """Return polity2 per state-year: Polity5 where isard has it, else Polity IV (2017 release).
+
+    isard's ``cw_democracy`` (Polity5) lacks polity2 for some state-years that the older
+    peacesciencer table (Polity IV, 2017 release) has, among them Austria-Hungary (300)
+    1816-1918 and the USSR (365) 1923-1991 (416 state-years in all); those are filled from
+    the older release, everything else is Polity5.
+
+    Parameters
+    ----------
+    data_dir
+        Data directory (see :func:`alliancelab.datasets.paths.resolve_data_dir`).
+    cache
+        Passed to the loaders.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ccode, year (int64), polity2 (float64); one row per state-year with a score.
+    """
+    keys = ["ccode", "year"]
+    primary = loaders.load_democracy(data_dir, source="isard", cache=cache)[[*keys, "polity2"]]
+    older = loaders.load_democracy(data_dir, source="peacesciencer", cache=cache)[[*keys, "polity2"]]
+    merged = primary.dropna().merge(older.dropna(), on=keys, how="outer", suffixes=("", "_older"))
+    merged["polity2"] = merged["polity2"].fillna(merged["polity2_older"])
+    return merged[[*keys, "polity2"]].astype({"ccode": np.int64, "year": np.int64}).sort_values(
+        keys, ignore_index=True
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # the context: every source a year's features need, loaded once
 # --------------------------------------------------------------------------------------------
@@ -208,6 +292,11 @@ class YearStates:
     capital
         Row of each member's capital in :attr:`FeatureContext.capital_distance_km`;
         ``-1`` selects the matrix's last row, which is all NaN (capital unknown).
+    polity2
+        Polity2 score in the year (isard ``cw_democracy``, Polity5); NaN where missing.
+    idealpoint
+        UNGA ideal point in the session of the year before (Bailey, Strezhnev & Voeten 2017);
+        NaN where missing (always before 1947).
     """
 
     year: int
@@ -216,6 +305,8 @@ class YearStates:
     milex_share: np.ndarray
     milper_share: np.ndarray
     capital: np.ndarray
+    polity2: np.ndarray
+    idealpoint: np.ndarray
 
     @property
     def size(self) -> int:
@@ -266,6 +357,12 @@ class FeatureContext:
         Loss-of-strength speed for the proximity discount.
     sources
         Which source versions the context was built from (provenance only).
+    alliances
+        Year -> ``(m, 2)`` int64 array of ccode pairs with an ATOP alliance of any type in
+        force that year, each pair in at least one order (empty by default).
+    alliance_years
+        First and last year the alliance data cover, or ``None`` (the default): the
+        alliance features of a year whose t-1 lies outside are NaN.
     """
 
     states: Mapping[int, YearStates]
@@ -280,6 +377,8 @@ class FeatureContext:
     rivalry_years: tuple[int, int] | None
     miles_per_day: float = MILES_PER_DAY
     sources: Mapping[str, str] = field(default_factory=dict)
+    alliances: Mapping[int, np.ndarray] = field(default_factory=dict)
+    alliance_years: tuple[int, int] | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -311,7 +410,9 @@ class FeatureContext:
             Passed to ``load_nmc(version=)``, ``load_mid_dyads(source=)`` and
             ``load_rivalries(source=)``; the rivalry default ``"tss"`` (Thompson, Sakuwa &
             Suhas 2021, to 2020) is the source of the panel's rivalry columns too, and
-            ``"thompson_dreyer"`` (to 2010) leaves threat NaN from 2012.
+            ``"thompson_dreyer"`` (to 2010) leaves threat NaN from 2012. Polity2 (isard
+            ``cw_democracy``), the UNGA ideal points and the ATOP 5.1 directed dyad-years are
+            read too.
         miles_per_day
             Loss-of-strength speed for the proximity discount.
         cache
@@ -325,10 +426,15 @@ class FeatureContext:
             contiguity=loaders.load_contiguity(data_dir, cache=cache),
             mid_dyads=loaders.load_mid_dyads(data_dir, source=mid_source, cache=cache),
             rivalries=loaders.load_rivalries(data_dir, source=rivalry_source, cache=cache),
+            democracy=polity2_frame(data_dir, cache=cache),
+            ideal_points=loaders.load_unga_ideal_points(data_dir, cache=cache),
+            alliances=loaders.load_atop_dyad_years(data_dir, cache=cache),
             miles_per_day=miles_per_day,
             sources={
                 "nmc": nmc_version, "mid": mid_source, "rivalries": rivalry_source,
                 "contiguity": "COW Direct Contiguity 3.2", "system": "COW v2016",
+                "democracy": "Polity5 polity2 (isard), Polity IV 2017 (peacesciencer) where isard lacks it",
+                "ideal_points": "UNGA ideal points, April 2020", "alliances": "ATOP 5.1 dyad-years",
             },
         )
 
@@ -348,6 +454,10 @@ class FeatureContext:
         rivalry_years: tuple[int, int] | None = None,
         miles_per_day: float = MILES_PER_DAY,
         sources: Mapping[str, str] | None = None,
+        democracy: pd.DataFrame | None = None,
+        ideal_points: pd.DataFrame | None = None,
+        alliances: pd.DataFrame | None = None,
+        alliance_years: tuple[int, int] | None = None,
     ) -> FeatureContext:
         """Prepare ``years`` from frames shaped like the loaders' output.
 
@@ -377,11 +487,32 @@ class FeatureContext:
             Loss-of-strength speed.
         sources
             Free-form description of the sources, kept for provenance.
+        democracy
+            ccode, year, polity2 (``load_democracy``); ``None``: every polity2 unknown.
+        ideal_points
+            ccode, year, IdealPoint (``load_unga_ideal_points``; year = the session's opening
+            year); ``None``: every ideal point unknown.
+        alliances
+            Directed dyad-years ccode1, ccode2, year with an ATOP alliance of any type
+            (``load_atop_dyad_years``); ``None``: no alliance data.
+        alliance_years
+            Years the alliance data cover; by default the span of years in ``alliances``.
         """
         wanted = _year_set(years)
         table = _state_year_table(system, nmc, wanted)
         capital_rows, distance = _capital_rows_and_distances(capitals, table)
-        states = _split_states(table, capital_rows, wanted)
+        extra = {
+            "polity2": _state_values(table, democracy, "polity2", lag=0),
+            "idealpoint": _state_values(table, ideal_points, "IdealPoint", lag=1),
+        }
+        states = _split_states(table, capital_rows, wanted, extra)
+        alliance_pairs: dict[int, np.ndarray] = {}
+        if alliances is not None and len(alliances):
+            # t-1 is what the features ask about.
+            before = alliances.loc[alliances["year"].isin(wanted - 1), ["ccode1", "ccode2", "year"]]
+            alliance_pairs = _split_pairs_by_year(before)
+            if alliance_years is None:
+                alliance_years = (int(alliances["year"].min()), int(alliances["year"].max()))
 
         land = contiguity.loc[
             (contiguity["conttype"] == 1) & contiguity["year"].isin(wanted),
@@ -412,6 +543,8 @@ class FeatureContext:
             rivalry_years=rivalry_years,
             miles_per_day=miles_per_day,
             sources=dict(sources or {}),
+            alliances=alliance_pairs,
+            alliance_years=alliance_years,
         )
 
 
@@ -444,8 +577,23 @@ def _capital_rows_and_distances(
     return rows, distance
 
 
+def _state_values(
+    table: pd.DataFrame, source: pd.DataFrame | None, column: str, lag: int
+) -> np.ndarray:
+    """``source[column]`` of each state-year of ``table`` in year - ``lag`` (NaN where none)."""
+    if source is None or source.empty:
+        return np.full(len(table), np.nan)
+    values = source[["ccode", "year", column]].dropna(subset=[column])
+    values = values.drop_duplicates(["ccode", "year"]).assign(year=values["year"] + lag)
+    keys = table[["ccode", "year"]].astype(np.int64)
+    merged = keys.merge(values.astype({"ccode": np.int64, "year": np.int64}), on=["ccode", "year"],
+                        how="left", validate="one_to_one")
+    return merged[column].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def _split_states(
-    table: pd.DataFrame, capital_rows: np.ndarray, years: np.ndarray
+    table: pd.DataFrame, capital_rows: np.ndarray, years: np.ndarray,
+    extra: Mapping[str, np.ndarray] | None = None,
 ) -> dict[int, YearStates]:
     """Cut the sorted state-year table into one :class:`YearStates` per requested year."""
     table_years = table["year"].to_numpy(dtype=np.int64)
@@ -455,6 +603,9 @@ def _split_states(
         name: table[name].to_numpy(dtype=np.float64, na_value=np.nan)
         for name in ("cinc", "milex_share", "milper_share")
     }
+    unknown = np.full(len(table), np.nan)
+    polity2 = (extra or {}).get("polity2", unknown)
+    idealpoint = (extra or {}).get("idealpoint", unknown)
     ccodes = table["ccode"].to_numpy(dtype=np.int64)
     states: dict[int, YearStates] = {}
     for year, start, end in zip(years.tolist(), starts.tolist(), ends.tolist(), strict=True):
@@ -466,6 +617,8 @@ def _split_states(
             milex_share=columns["milex_share"][part].copy(),
             milper_share=columns["milper_share"][part].copy(),
             capital=capital_rows[part].copy(),
+            polity2=polity2[part].copy(),
+            idealpoint=idealpoint[part].copy(),
         )
     return states
 
@@ -609,8 +762,58 @@ def _covers(span: tuple[int, int] | None, first: int, last: int) -> bool:
     return span is not None and first <= span[1] and last >= span[0]
 
 
-def _threat_matrix(context: FeatureContext, states: YearStates) -> np.ndarray:
-    """``threat[c, a]`` among one year's members (see :class:`YearThreats`)."""
+def _distance_matrix(context: FeatureContext, states: YearStates) -> np.ndarray:
+    """Capital-to-capital km among one year's members (NaN where a capital is unknown)."""
+    return context.capital_distance_km[states.capital[:, None], states.capital[None, :]]
+
+
+def _pair_matrix(states: YearStates, pairs: np.ndarray) -> np.ndarray:
+    """Symmetric 0/1 matrix over the year's members: 1 for the ccode pairs given."""
+    matrix = np.zeros((states.size, states.size))
+    first, second = _pair_positions(states.ccodes, pairs)
+    matrix[first, second] = 1.0
+    matrix[second, first] = 1.0
+    return matrix
+
+
+def _land_border_matrix(context: FeatureContext, states: YearStates) -> np.ndarray | None:
+    """1 where two members share a land border in the year; None outside the contiguity data."""
+    if not _covers(context.contiguity_years, states.year, states.year):
+        return None
+    return _pair_matrix(states, context.land_borders.get(states.year, np.empty((0, 2), dtype=np.int64)))
+
+
+def _rivalry_matrix(context: FeatureContext, states: YearStates) -> np.ndarray | None:
+    """1 where a strategic rivalry is active in t-1; None when t-1 is outside the rivalry data."""
+    year = states.year
+    if not _covers(context.rivalry_years, year - 1, year - 1):
+        return None
+    rivalry = np.zeros((states.size, states.size))
+    spans = context.rivalry_spans
+    if spans.size:
+        active = loaders.rivalry_active(spans[:, 0], spans[:, 1], year - 1)
+        rivalry = _pair_matrix(states, context.rivalries[active])
+    return rivalry
+
+
+def _alliance_matrix(context: FeatureContext, states: YearStates) -> np.ndarray | None:
+    """1 where two members had an ATOP alliance of any type in t-1; None outside the data."""
+    year = states.year
+    if not _covers(context.alliance_years, year - 1, year - 1):
+        return None
+    return _pair_matrix(states, context.alliances.get(year - 1, np.empty((0, 2), dtype=np.int64)))
+
+
+def _threat_matrix(
+    context: FeatureContext,
+    states: YearStates,
+    land_border: np.ndarray | None = None,
+    rivalry: np.ndarray | None = None,
+) -> np.ndarray:
+    """``threat[c, a]`` among one year's members (see :class:`YearThreats`).
+
+    ``land_border`` and ``rivalry`` may be passed when already computed for the year.
+    """
     year = states.year
     size = states.size
     if size == 0:
@@ -622,14 +825,12 @@ def _threat_matrix(context: FeatureContext, states: YearStates) -> np.ndarray:
     ):
         return np.full((size, size), np.nan)
 
-    distance = context.capital_distance_km[states.capital[:, None], states.capital[None, :]]
-
-    land_border = np.zeros((size, size))
-    first, second = _pair_positions(
-        states.ccodes, context.land_borders.get(year, np.empty((0, 2), dtype=np.int64))
-    )
-    land_border[first, second] = 1.0
-    land_border[second, first] = 1.0
+    distance = _distance_matrix(context, states)
+    if land_border is None:
+        land_border = _land_border_matrix(context, states)
+    if rivalry is None:
+        rivalry = _rivalry_matrix(context, states)
+    assert land_border is not None and rivalry is not None  # the sources cover the year (above)
 
     disputes = np.zeros((size, size))
     spans = context.dispute_spans
@@ -639,14 +840,6 @@ def _threat_matrix(context: FeatureContext, states: YearStates) -> np.ndarray:
         first, second = _pair_positions(states.ccodes, context.disputes[recent])
         np.add.at(disputes, (first, second), 1.0)
         disputes += disputes.T
-
-    rivalry = np.zeros((size, size))
-    spans = context.rivalry_spans
-    if spans.size:
-        active = loaders.rivalry_active(spans[:, 0], spans[:, 1], year - 1)
-        first, second = _pair_positions(states.ccodes, context.rivalries[active])
-        rivalry[first, second] = 1.0
-        rivalry[second, first] = 1.0
 
     threat = walt_threat(
         states.cinc[:, None],
@@ -745,6 +938,79 @@ def _threat_rank(threat: np.ndarray) -> np.ndarray:
     ranks = ranks.T.copy()
     ranks[np.isnan(threat)] = np.nan
     return ranks
+
+
+def _reached_by(flags: np.ndarray, through: np.ndarray) -> np.ndarray:
+    """``[a, b]`` = 1.0 if some third state R has ``flags[a, R]`` and ``through[R, b]``, else 0.0."""
+    # flags (rivalries) are sparse: a few dozen pairs a year, so add rows rather than multiply.
+    first, third = np.nonzero(flags)
+    reached = np.zeros(flags.shape)
+    np.add.at(reached, first, through[third])
+    return (reached > 0).astype(np.float64)
+
+
+def _appease_matrix(
+    context: FeatureContext, states: YearStates, land_border: np.ndarray | None
+) -> np.ndarray:
+    """``[c, a]`` for ``appease12``: 1.0 if ``a`` is an anocracy and no member projects more power
+    over it than ``c``, 0.0 if not; NaN where unknown.
+
+    Projected power is :func:`~alliancelab.datasets.threat.bdm_projected_power` of CINC over
+    the capital distance (0 across a land border). NaN: on the diagonal, for a year outside
+    the contiguity data, where ``a``'s polity2 is unknown, or, for an anocracy ``a``, where
+    ``c``'s projected power over it is.
+    """
+    # The anocracy band is omnibalancing's (the theory the feature carries).
+    from alliancelab.theories.omnibalancing import ANOCRACY_HIGH, ANOCRACY_LOW
+
+    size = states.size
+    appease = np.full((size, size), np.nan)
+    if land_border is None:
+        return appease
+    polity2 = states.polity2
+    with np.errstate(invalid="ignore"):
+        anocracy = (polity2 >= ANOCRACY_LOW) & (polity2 <= ANOCRACY_HIGH)
+    appease[:, np.isfinite(polity2) & ~anocracy] = 0.0
+    columns = np.flatnonzero(anocracy)
+    if columns.size:
+        distance = _distance_matrix(context, states)[:, columns]
+        projected = bdm_projected_power(
+            states.cinc[:, None], distance, land_border[:, columns], miles_per_day=context.miles_per_day
+        )
+        projected[columns, np.arange(columns.size)] = np.nan  # a state does not threaten itself
+        known = ~np.isnan(projected)
+        highest = np.where(known, projected, -np.inf).max(axis=0, initial=-np.inf)
+        appease[:, columns] = np.where(known, (projected == highest[None, :]).astype(np.float64), np.nan)
+    return appease
+
+
+def _issue7_matrices(
+    context: FeatureContext,
+    states: YearStates,
+    land_border: np.ndarray | None,
+    rivalry: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    """The per-pair matrices of the features added with the theories of issue 7, one year.
+
+    Keys ``rival_ally``, ``common_rival`` and ``land_border`` ([a, b], first state a) and
+    ``appease`` ([c, a], c over a), see :data:`PANEL_FEATURE_DOCS`; NaN on the diagonal and
+    where a source does not cover the year.
+    """
+    size = states.size
+    unknown = np.full((size, size), np.nan)
+    alliance = _alliance_matrix(context, states)
+    rival_ally = unknown if rivalry is None or alliance is None else _reached_by(rivalry, alliance)
+    common_rival = unknown if rivalry is None else _reached_by(rivalry, rivalry)
+    border = unknown if land_border is None else land_border.copy()
+    matrices = {
+        "rival_ally": rival_ally,
+        "common_rival": common_rival,
+        "land_border": border,
+        "appease": _appease_matrix(context, states, land_border),
+    }
+    for matrix in matrices.values():
+        np.fill_diagonal(matrix, np.nan)
+    return matrices
 
 
 def threat_matrices(year: int, context: FeatureContext) -> YearThreats:
@@ -912,6 +1178,23 @@ class _FlatTables:
     common_threat: np.ndarray  # per cell [a, b]
     common_threat_ccode: np.ndarray  # per cell [a, b]
     threat_rank: np.ndarray  # per cell [c, a]
+    polity2: np.ndarray  # per state
+    idealpoint: np.ndarray  # per state
+    capital: np.ndarray  # per state: row in capital_distance_km (-1 = unknown)
+    capital_distance_km: np.ndarray  # (K + 1) x (K + 1), last row and column NaN
+    offense_dominance: np.ndarray  # per slot: 1.0 offense, 0.0 defense, NaN uncoded; last NaN
+    rival_ally: np.ndarray  # per cell [a, b]
+    common_rival: np.ndarray  # per cell [a, b]
+    land_border: np.ndarray  # per cell [a, b]
+    appease: np.ndarray  # per cell [c, a]
+
+
+def _offense_dominance(year: int) -> float:
+    """``perceived_offense_dominance`` of a year: 1.0, 0.0 or NaN (buck-passing's coding)."""
+    # The coding is the theory's (Christensen & Snyder 1990), kept in its module.
+    from alliancelab.theories.buck_passing import perceived_balance
+
+    return {"offense": 1.0, "defense": 0.0}.get(perceived_balance(float(year)) or "", np.nan)
 
 
 def _flat_tables(context: FeatureContext, years: np.ndarray) -> _FlatTables:
@@ -919,9 +1202,16 @@ def _flat_tables(context: FeatureContext, years: np.ndarray) -> _FlatTables:
     states_by_year = _states_for(context, years.tolist())
     sizes = np.array([states.size for states in states_by_year], dtype=np.int64)
     threat_parts, common_parts, code_parts, rank_parts, leader_parts = [], [], [], [], []
+    extra_parts: dict[str, list[np.ndarray]] = {
+        "rival_ally": [], "common_rival": [], "land_border": [], "appease": [],
+    }
     leader_cinc = np.full(years.size + 1, np.nan)
     for k, states in enumerate(states_by_year):
-        threat = _threat_matrix(context, states)
+        land_border = _land_border_matrix(context, states)
+        rivalry = _rivalry_matrix(context, states)
+        threat = _threat_matrix(context, states, land_border, rivalry)
+        for name, matrix in _issue7_matrices(context, states, land_border, rivalry).items():
+            extra_parts[name].append(matrix.ravel())
         common, common_index = _common_threat(threat)
         threat_parts.append(threat.ravel())
         common_parts.append(common.ravel())
@@ -962,6 +1252,12 @@ def _flat_tables(context: FeatureContext, years: np.ndarray) -> _FlatTables:
         common_threat=np.concatenate([*common_parts, [np.nan]]),
         common_threat_ccode=np.concatenate([*code_parts, [_NO_STATE]]).astype(np.int64),
         threat_rank=np.concatenate([*rank_parts, [np.nan]]),
+        polity2=np.concatenate([*(states.polity2 for states in states_by_year), [np.nan]]),
+        idealpoint=np.concatenate([*(states.idealpoint for states in states_by_year), [np.nan]]),
+        capital=np.concatenate([*(states.capital for states in states_by_year), [_NO_STATE]]).astype(np.int64),
+        capital_distance_km=context.capital_distance_km,
+        offense_dominance=np.array([*(_offense_dominance(int(y)) for y in years.tolist()), np.nan]),
+        **{name: np.concatenate([*parts, [np.nan]]) for name, parts in extra_parts.items()},
     )
 
 
@@ -983,6 +1279,7 @@ def _gather_rows(
         _clip_index(row_years - tables.first_year, tables.slot_of_year.size - 1)
     ]
     np.take(tables.leader_cinc, year_slot, out=out["leader_cinc"], mode="clip")
+    np.take(tables.offense_dominance, year_slot, out=out["perceived_offense_dominance"], mode="clip")
     row_base = year_slot * index_type(tables.width)
     first = _clip_index(first_codes, tables.width - 1)
     first += row_base
@@ -1026,6 +1323,35 @@ def _gather_rows(
         np.divide(cinc1, cinc1 + cinc2, out=out["cap_share1"])
         ratio = np.log(np.divide(cinc1, cinc2, out=cinc1), out=out["cap_ratio_log"])
     ratio[~np.isfinite(ratio)] = np.nan
+    _gather_issue7_rows(tables, state1, state2, index_12, index_21, out)
+
+
+def _gather_issue7_rows(
+    tables: _FlatTables,
+    state1: np.ndarray,
+    state2: np.ndarray,
+    index_12: np.ndarray,
+    index_21: np.ndarray,
+    out: dict[str, np.ndarray],
+) -> None:
+    """Write the features of the theories added with issue 7 for a block of rows."""
+    # The regime categories are ideological solidarity's.
+    from alliancelab.theories._columns import polity_regime
+
+    np.take(tables.rival_ally, index_12, out=out["rival_ally12"], mode="clip")
+    np.take(tables.common_rival, index_12, out=out["common_rival"], mode="clip")
+    np.take(tables.land_border, index_12, out=out["land_border"], mode="clip")
+    polity1 = tables.polity2[state1]
+    polity2 = tables.polity2[state2]
+    np.abs(polity1 - polity2, out=out["polity2_distance12"])
+    regime1, regime2 = polity_regime(polity1), polity_regime(polity2)
+    out["same_regime12"][:] = np.where(
+        np.isnan(regime1) | np.isnan(regime2), np.nan, (regime1 == regime2).astype(np.float64)
+    )
+    np.abs(tables.idealpoint[state1] - tables.idealpoint[state2], out=out["idealpoint_distance12"])
+    np.take(tables.appease, index_21, out=out["appease12"], mode="clip")  # [c = 2, a = 1]
+    distance = tables.capital_distance_km[tables.capital[state1], tables.capital[state2]]
+    np.log1p(distance, out=out["log_capdist"])
 
 
 def _features_for_rows(

@@ -17,6 +17,32 @@ number of fitted parameters, so that flexibility cannot buy a win. With a single
 nothing to learn from; theories then predict with the settings they were given and the link
 falls back to ``fixed`` (the theory's own ``error_rate``), and the result says so.
 
+Scope
+-----
+A state can be marked out of scope in its case file (``out_of_scope``: occupied, a satellite
+under foreign troops, extinct during the window; :func:`alliancelab.datasets.case.decision_scope`).
+With ``scope="in"`` (the default) only in-scope decisions are scored and only they teach
+anything: links, theories with free parameters, the stacking weights, the base-rate reference
+and the bootstrap see in-scope decisions only. Out-of-scope decisions still get predictions,
+from the links fitted on the other cases' in-scope decisions (the same leave-one-case-out
+links as their case's in-scope decisions), and are scored apart
+(:meth:`ComparisonResult.out_of_scope_scores`). A case without any in-scope decision is kept
+in :attr:`ComparisonResult.meta` and reported, but has no row in the main tables.
+``scope="all"`` scores every decision as if none were marked.
+
+Outcome concepts
+----------------
+``concept="treaty"`` (or ``"war_side"``, ``"alignment"``) compares only the cases whose
+``outcome.concept`` is that concept; by default every case is pooled and the report says so.
+
+Conformance
+-----------
+Every theory that is not built in (:data:`alliancelab.theories.registry.BUILTIN_THEORIES`) is
+run through :func:`alliancelab.theories.conformance.failed_checks`;
+:attr:`ComparisonResult.conformance_failures` records the checks it fails and the comparison
+table, summary and report flag it, so a plugin that breaks the contract cannot rank first
+without a word.
+
 No prediction
 -------------
 A theory that cannot predict a decision (a feature it needs is missing for that case, every
@@ -45,7 +71,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alliancelab.datasets.case import NEUTRAL, Case, case_features, observed_alignments
+from alliancelab.datasets.case import (
+    NEUTRAL,
+    OUTCOME_CONCEPTS,
+    Case,
+    case_features,
+    decision_scope,
+    observed_alignments,
+)
 from alliancelab.errors import CaseFileError, InputError, TheoryError
 from alliancelab.evaluation import scoring
 from alliancelab.evaluation.discrimination import align_probability, aligned_observed
@@ -54,6 +87,7 @@ from alliancelab.evaluation.paired_tests import cluster_bootstrap
 from alliancelab.evaluation.results import (
     DECISION_COLUMNS,
     LEAVE_ONE_CASE_OUT,
+    OUT_OF_SCOPE_COLUMNS,
     POWER_MEASURES,
     PREDICTION_COLUMNS,
     CaseInfo,
@@ -77,7 +111,18 @@ NO_CALL = "none"
 OWN_PROBABILITIES = "probabilities supplied by the theory"
 """Reason recorded for a theory that supplies its own probabilities and no reason of its own."""
 
+SCOPES: tuple[str, ...] = ("in", "all")
+"""Valid values of :func:`compare`'s ``scope``: score in-scope decisions only, or every decision."""
+
+DEFAULT_SCOPE = "in"
+
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+_CONFORMANCE_CACHE: dict[tuple[object, type, str], tuple[str, ...]] = {}
+"""(checking function, theory class, repr of its settings) -> failed checks: a frozen theory's
+checks do not change."""
+
+_CONFORMANCE_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -106,6 +151,9 @@ def compare(
     processes: int = 1,
     progress: bool = False,
     stack: bool = True,
+    scope: str = DEFAULT_SCOPE,
+    concept: str | None = None,
+    check_conformance: bool = True,
 ) -> ComparisonResult:
     """Score theories on cases, out of sample.
 
@@ -133,6 +181,17 @@ def compare(
     stack
         Fit the stacking weights and score the stacked mixture (the simulation, which only
         needs the ranking, turns this off).
+    scope
+        ``"in"`` (default): score the decisions of states in scope; out-of-scope decisions are
+        predicted from links fitted on in-scope decisions and scored apart. ``"all"``: score
+        every decision (see the module docstring).
+    concept
+        ``None`` (default) for every case, or one of
+        :data:`alliancelab.datasets.case.OUTCOME_CONCEPTS`: only the cases of that
+        ``outcome.concept``.
+    check_conformance
+        Run the conformance checks on every theory that is not built in (default); off, the
+        result records no failures.
 
     Returns
     -------
@@ -148,27 +207,37 @@ def compare(
         :data:`SUM_TOLERANCE` in some decision; the message names the theory and the case. Also
         if two theories share a label.
     InputError
-        If no theory or no case is given, the link is unknown, or (:class:`CaseFileError`) two
-        cases share a name.
+        If no theory or no case is given, the link, scope or concept is unknown, no case has
+        the concept asked for, no decision is in scope, or (:class:`CaseFileError`) two cases
+        share a name.
     """
     make_link(link)  # an unknown link fails before any work
+    if scope not in SCOPES:
+        raise InputError(f"scope {scope!r} is not one of {', '.join(SCOPES)}; use 'in' (the default) or 'all'")
     labelled = _label_theories(theories)
-    cases = list(cases)
+    cases = _cases_of_concept(list(cases), concept)
     _check_cases(cases)
 
     features = case_features(cases)
     observed = _observed_per_row(features, observed_alignments(cases))
+    scored = _scored_rows(features, cases, scope)
     rows_of_case = {case.name: np.flatnonzero((features["case"] == case.name).to_numpy()) for case in cases}
     decision = decision_ids(features)
 
     runs = {
-        label: _run_theory(theory, label, link, cases, features, observed, rows_of_case, decision)
+        label: _run_theory(theory, label, link, cases, features, observed, rows_of_case, decision, scored)
         for label, theory in labelled.items()
     }
 
-    predictions = _predictions_frame(features, observed, runs)
+    every_prediction = _predictions_frame(features, observed, runs)
+    scored_predictions = np.repeat(scored, len(labelled))
+    predictions = every_prediction[scored_predictions].reset_index(drop=True)
     decisions = _decisions_frame(predictions)
-    references = _reference_scores(features, observed, decision)
+    out_of_scope = _out_of_scope_frame(every_prediction[~scored_predictions].reset_index(drop=True), cases)
+    in_scope_features = features[scored].reset_index(drop=True)
+    references = _reference_scores(
+        in_scope_features, observed[scored].reset_index(drop=True), decision_ids(in_scope_features)
+    )
     stacking, bootstrap = _stack_and_resample(
         decisions, list(labelled), bootstrap_reps, seed, processes, progress, stack=stack
     )
@@ -177,6 +246,9 @@ def compare(
         fitting=LEAVE_ONE_CASE_OUT,
         link=link,
         bootstrap_reps=int(bootstrap_reps) if bootstrap is not None else 0,
+        scope=scope,
+        concept=concept,
+        bootstrap_requested=int(bootstrap_reps),
         theories=tuple(
             TheoryInfo(
                 label=label,
@@ -203,6 +275,8 @@ def compare(
         references=references,
         stacking=stacking,
         bootstrap=bootstrap,
+        out_of_scope=out_of_scope,
+        conformance_failures=_conformance_failures(labelled) if check_conformance else {},
     )
 
 
@@ -253,6 +327,84 @@ def _check_cases(cases: list[Case]) -> None:
         seen[case.name] = origin
 
 
+def _cases_of_concept(cases: list[Case], concept: str | None) -> list[Case]:
+    """The cases of one outcome concept (all of them for ``None``); raise if there are none."""
+    if concept is None:
+        return cases
+    if concept not in OUTCOME_CONCEPTS:
+        raise InputError(
+            f"concept {concept!r} is not an outcome concept; choose one of {', '.join(OUTCOME_CONCEPTS)}"
+        )
+    chosen = [case for case in cases if case.outcome_concept == concept]
+    if cases and not chosen:
+        present = sorted({case.outcome_concept for case in cases})
+        raise InputError(
+            f"no case has outcome concept {concept!r}; the cases given have {', '.join(present)}: "
+            "choose one of those, or leave the concept out to pool every case"
+        )
+    return chosen
+
+
+def _scored_rows(features: pd.DataFrame, cases: Sequence[Case], scope: str) -> np.ndarray:
+    """Bool per features row: True where the row's decision is scored under ``scope``."""
+    if scope == "all":
+        return np.ones(len(features), dtype=bool)
+    in_scope = decision_scope(cases)
+    flags = features[["case", "state"]].merge(in_scope[["case", "state", "in_scope"]], on=["case", "state"], how="left")
+    scored = flags["in_scope"].to_numpy(dtype=bool)
+    if not scored.any():
+        raise InputError(
+            f"no decision is in scope: every deciding state of {', '.join(case.name for case in cases)} is marked "
+            "out_of_scope; compare with scope='all' (alliancelab compare --scope all) to score them anyway"
+        )
+    return scored
+
+
+def _conformance_failures(labelled: Mapping[str, Theory]) -> dict[str, tuple[str, ...]]:
+    """Label -> failed conformance checks, for every theory that is not built in (empty if it passes)."""
+    from alliancelab.theories.registry import BUILTIN_THEORIES
+
+    failures: dict[str, tuple[str, ...]] = {}
+    for label, theory in labelled.items():
+        if type(theory) in BUILTIN_THEORIES:
+            continue
+        failures[label] = _failed_checks(theory)
+    return failures
+
+
+def _failed_checks(theory: Theory) -> tuple[str, ...]:
+    """The conformance checks ``theory`` fails, run on a copy (cached per class and settings).
+
+    A copy, because the checks call the theory many times and a theory that keeps state (a spy
+    in a test, a cache) must come out of them as it went in; cached, because the same theory is
+    compared many times over in a sensitivity run and its frozen settings decide the outcome.
+    """
+    import copy
+
+    from alliancelab.theories import conformance
+
+    check = conformance.failed_checks
+    try:
+        key: tuple[object, type, str] | None = (check, type(theory), repr(theory))
+    except Exception:  # a repr that fails: check every time
+        key = None
+    if key is not None and key in _CONFORMANCE_CACHE:
+        return _CONFORMANCE_CACHE[key]
+    try:
+        subject = copy.deepcopy(theory)
+    except Exception:  # a theory that cannot be copied is checked as it is
+        subject = theory
+    try:
+        failed = tuple(str(item) for item in check(subject))
+    except Exception as exc:  # the checks themselves must not stop a comparison
+        failed = (f"conformance checks could not run: {type(exc).__name__}: {exc}",)
+    if key is not None:
+        if len(_CONFORMANCE_CACHE) >= _CONFORMANCE_CACHE_SIZE:
+            _CONFORMANCE_CACHE.pop(next(iter(_CONFORMANCE_CACHE)))
+        _CONFORMANCE_CACHE[key] = failed
+    return failed
+
+
 def _observed_per_row(features: pd.DataFrame, outcomes: pd.DataFrame) -> pd.Series:
     """Boolean per features row: True where the row's option is the one the state chose."""
     chosen = features[["case", "state"]].merge(outcomes[["case", "state", "observed"]], on=["case", "state"], how="left")
@@ -277,6 +429,7 @@ def _case_info(case: Case) -> CaseInfo:
         options=case.options,
         option_names=names,
         n_decisions=len(case.states),
+        out_of_scope={state.ccode: state.out_of_scope for state in case.states if not state.in_scope},
         observed_counts={option: counts.get(option, 0) for option in case.options},
         file=_display_file(case.path),
         path=str(Path(case.path).resolve()) if case.path else None,
@@ -338,10 +491,16 @@ def _run_theory(
     observed: pd.Series,
     rows_of_case: Mapping[str, np.ndarray],
     decision: np.ndarray,
+    scored: np.ndarray,
 ) -> _TheoryRun:
-    """Fit (leave-one-case-out and in sample), explain, link and check one theory."""
+    """Fit (leave-one-case-out and in sample), explain, link and check one theory.
+
+    Only the ``scored`` rows (in-scope decisions) teach: they alone enter any fit, while every
+    row gets a prediction.
+    """
     n_rows = len(features)
-    several = len(cases) > 1
+    scored_cases = set(features["case"].to_numpy(dtype=object)[scored])
+    several = len(scored_cases) > 1
     passthrough = _supplies_probabilities(theory)
     own_probability = np.empty(n_rows)
     weights = np.zeros(n_rows)
@@ -370,7 +529,7 @@ def _run_theory(
         rows = rows_of_case[case.name]
         model = theory
         if theory.requires_fit and several:
-            train = np.flatnonzero((features["case"] != case.name).to_numpy())
+            train = np.flatnonzero((features["case"] != case.name).to_numpy() & scored)
             model = _fit(theory, label, case.name, features.iloc[train], observed.iloc[train])
             fitted_settings[case.name] = model.settings()
         # the case's rows of the shared table: fitting and predicting see the same columns
@@ -389,7 +548,7 @@ def _run_theory(
     if passthrough:
         in_sample = own_probability
         if theory.requires_fit and several:
-            in_sample_model = _fit(theory, label, None, features, observed)
+            in_sample_model = _fit(theory, label, None, features[scored], observed[scored])
             in_sample = np.empty(n_rows)
             for case in cases:
                 rows = rows_of_case[case.name]
@@ -417,7 +576,9 @@ def _run_theory(
     )
     names = tuple(theory.choice_signs)
     spec = make_link(link, error_rate=theory.error_rate, feature_names=names)
-    case_of_decision = features["case"].to_numpy(dtype=object)[np.unique(decision, return_index=True)[1]]
+    first_rows = np.unique(decision, return_index=True)[1]
+    case_of_decision = features["case"].to_numpy(dtype=object)[first_rows]
+    scored_decision = scored[first_rows]
     link_params: dict[str, dict[str, float]] = {}
     out_of_sample = np.empty(n_rows)
     link_used = link
@@ -425,14 +586,14 @@ def _run_theory(
         rows = rows_of_case[case.name]
         held_out = case_of_decision == case.name
         if several:
-            fitted = spec.fit(data.subset(~held_out))
+            fitted = spec.fit(data.subset(~held_out & scored_decision))
         else:
             fitted = FixedLink(error_rate=theory.error_rate).fit(data)
             if link != "fixed":
-                link_used = "fixed (a single case: nothing to fit the link on)"
+                link_used = "fixed (a single case with in-scope decisions: nothing to fit the link on)"
         link_params[case.name] = dict(fitted.params)
         out_of_sample[rows] = fitted.probability(data.subset(held_out))
-    everything = spec.fit(data)
+    everything = spec.fit(data.subset(scored_decision))
     if link != "fixed":
         link_params["(all cases)"] = dict(everything.params)
         if everything.standard_errors:
@@ -751,6 +912,17 @@ def _decisions_frame(predictions: pd.DataFrame) -> pd.DataFrame:
     for column in ("case", "state_name", "theory", "observed_option", "predicted_option", "called_option", "reason"):
         frame[column] = frame[column].astype(str)
     return frame.loc[:, list(DECISION_COLUMNS)]
+
+
+def _out_of_scope_frame(predictions: pd.DataFrame, cases: Sequence[Case]) -> pd.DataFrame:
+    """The decisions left out of the scores, scored alike, with the reason each is out of scope."""
+    if predictions.empty:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in OUT_OF_SCOPE_COLUMNS})
+    decisions = _decisions_frame(predictions)
+    reasons = {(case.name, state.ccode): state.out_of_scope for case in cases for state in case.states}
+    keys = zip(decisions["case"], decisions["state"])
+    decisions["scope_reason"] = [reasons.get((case, int(state)), "") for case, state in keys]
+    return decisions.loc[:, list(OUT_OF_SCOPE_COLUMNS)]
 
 
 def _joined_per_decision(values: np.ndarray, ids: np.ndarray, n_decisions: int) -> np.ndarray:

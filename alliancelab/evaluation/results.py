@@ -19,6 +19,18 @@ and standard error ``sd(d, ddof=1) / sqrt(n)``. Pairing removes the variation th
 some decisions being harder than others for every theory, so the standard error of the
 difference is usually much smaller than either score's own.
 
+Scope, concepts and conformance
+-------------------------------
+:attr:`ComparisonResult.decisions` holds the scored decisions only: under the default scope
+``"in"``, those of states not marked out of scope. The others are in
+:attr:`ComparisonResult.out_of_scope`, predicted and scored alike but never pooled with the
+rest (:meth:`ComparisonResult.out_of_scope_scores`). :attr:`ComparisonResult.case_names` lists
+the cases with at least one scored decision; :attr:`ComparisonMeta.cases` every case compared.
+:meth:`ComparisonResult.concept_table` ranks the theories within each outcome concept, since the
+pooled table mixes treaty membership, war participation and looser alignment.
+:attr:`ComparisonResult.conformance_failures` names the conformance checks each plugin theory
+fails; the comparison table's ``warning`` and :meth:`ComparisonResult.summary` repeat them.
+
 Two caveats, stated in the report as well: with few decisions the normal approximation behind
 "two standard errors" is rough, and decisions in one case are not independent (states watch each
 other), so these standard errors are, if anything, too small.
@@ -103,6 +115,25 @@ DECISION_COLUMNS: tuple[str, ...] = (
 the theory's rule favours, ``"none"`` where it makes no prediction;
 ``p_align`` is the probability of aligning at all and ``aligned`` whether the state did, both
 missing in decisions without a neutral option)."""
+
+OUT_OF_SCOPE_COLUMNS: tuple[str, ...] = (*DECISION_COLUMNS, "scope_reason")
+"""Columns of :attr:`ComparisonResult.out_of_scope`: those of the decisions, and why the state is
+out of scope."""
+
+OUT_OF_SCOPE_SCORE_COLUMNS: tuple[str, ...] = (
+    "theory",
+    "scope",
+    "n",
+    "log_score",
+    "brier",
+    "accuracy",
+    "n_no_prediction",
+    "log_score_in_scope",
+)
+"""Columns of :meth:`ComparisonResult.out_of_scope_scores`."""
+
+CONCEPT_COLUMNS: tuple[str, ...] = ("concept", "theory", "rank", "n_cases", "n", "log_score", "diff_to_best")
+"""Columns of :meth:`ComparisonResult.concept_table`."""
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "case",
@@ -230,6 +261,9 @@ class CaseInfo:
     pole_power
         Pole id -> its power on every measure a theory may use (``cinc``, ``milex_share``,
         ``gdp_share``; ``NaN`` where the case file lacks it).
+    out_of_scope
+        COW code -> the reason, for every deciding state the case marks out of scope (whether
+        or not the comparison scored it: see :attr:`ComparisonMeta.scope`).
     """
 
     name: str
@@ -248,6 +282,7 @@ class CaseInfo:
     sources: tuple[Source, ...] = ()
     outcome_concept: str = "alignment"
     pole_power: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    out_of_scope: Mapping[int, str] = field(default_factory=dict)
 
 
 POWER_MEASURES: tuple[str, ...] = ("cinc", "milex_share", "gdp_share")
@@ -269,6 +304,13 @@ class ComparisonMeta:
         The link the comparison asked for (:mod:`alliancelab.evaluation.links`).
     bootstrap_reps
         Case-clustered bootstrap replicates drawn (0 if none).
+    bootstrap_requested
+        Replicates the comparison was asked for (``bootstrap_reps``), also where none could be
+        drawn (a single case); the domain table draws as many per group.
+    scope
+        ``"in"``: only in-scope decisions were scored; ``"all"``: every decision.
+    concept
+        The outcome concept the cases were restricted to, or ``None`` for every case.
     theories
         One record per theory, in comparison order.
     cases
@@ -281,6 +323,9 @@ class ComparisonMeta:
     cases: tuple[CaseInfo, ...]
     link: str = "fixed"
     bootstrap_reps: int = 0
+    scope: str = "in"
+    concept: str | None = None
+    bootstrap_requested: int = 1000
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as plain JSON-ready data (absolute paths left out)."""
@@ -289,6 +334,8 @@ class ComparisonMeta:
             "fitting": self.fitting,
             "link": self.link,
             "bootstrap_reps": self.bootstrap_reps,
+            "scope": self.scope,
+            "concept": self.concept,
             "theories": [
                 {
                     "label": t.label,
@@ -314,6 +361,7 @@ class ComparisonMeta:
                     "file": c.file,
                     "options": list(c.options),
                     "n_decisions": c.n_decisions,
+                    "out_of_scope": {str(ccode): reason for ccode, reason in c.out_of_scope.items()},
                     "sources": [
                         {"dataset": s.dataset, "version": s.version, "file": s.file, "sha256": s.sha256}
                         for s in c.sources
@@ -366,6 +414,15 @@ class ComparisonResult:
     bootstrap
         Case-clustered bootstrap replicates (replicates x theories, the stacked mixture last) of
         the pooled mean out-of-sample log score; ``None`` with a single case or no replicates.
+    out_of_scope
+        One row per (case, state, theory) of the decisions left out of every score above
+        because the state is out of scope: columns :data:`OUT_OF_SCOPE_COLUMNS`, probabilities
+        from the links fitted on in-scope decisions. Empty (or ``None``) when every decision
+        was scored.
+    conformance_failures
+        Label -> the conformance checks the theory fails
+        (:func:`alliancelab.theories.conformance.failed_checks`, ``"check: message"``), for
+        every theory that is not built in; an empty tuple where it passes them all.
 
     Notes
     -----
@@ -378,21 +435,56 @@ class ComparisonResult:
     references: pd.DataFrame | None = None
     stacking: pd.DataFrame | None = None
     bootstrap: np.ndarray | None = None
+    out_of_scope: pd.DataFrame | None = None
+    conformance_failures: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def theory_labels(self) -> tuple[str, ...]:
         """The compared theories, in comparison order."""
         return tuple(t.label for t in self.meta.theories)
 
-    @property
+    @functools.cached_property
     def case_names(self) -> tuple[str, ...]:
-        """The cases, in comparison order."""
-        return tuple(c.name for c in self.meta.cases)
+        """The cases with at least one scored decision, in comparison order."""
+        scored = set(self.decisions["case"].astype(str))
+        return tuple(c.name for c in self.meta.cases if c.name in scored)
+
+    @property
+    def unscored_cases(self) -> tuple[str, ...]:
+        """The cases without any scored decision (every state out of scope), in comparison order."""
+        scored = set(self.case_names)
+        return tuple(c.name for c in self.meta.cases if c.name not in scored)
 
     @property
     def concepts(self) -> dict[str, str]:
-        """Case name -> outcome concept (``treaty``, ``war_side``, ``alignment``)."""
+        """Case name -> outcome concept (``treaty``, ``war_side``, ``alignment``), for every case."""
         return {c.name: c.outcome_concept for c in self.meta.cases}
+
+    @property
+    def n_decisions(self) -> int:
+        """Number of scored decisions."""
+        return len(self.decisions) // max(len(self.theory_labels), 1)
+
+    @property
+    def n_out_of_scope(self) -> int:
+        """Number of decisions left out of the scores because the state is out of scope."""
+        frame = self.out_of_scope
+        return 0 if frame is None else len(frame) // max(len(self.theory_labels), 1)
+
+    def failing_conformance(self) -> dict[str, tuple[str, ...]]:
+        """Label -> failed conformance checks, for the theories that fail at least one.
+
+        Returns
+        -------
+        dict
+            In comparison order; each value the checks' names (the text before ``":"``).
+        """
+        failing = {}
+        for label in self.theory_labels:
+            failed = self.conformance_failures.get(label, ())
+            if failed:
+                failing[label] = tuple(item.split(":", 1)[0].strip() for item in failed)
+        return failing
 
     @functools.cached_property
     def _pivots(self) -> dict[str, pd.DataFrame]:
@@ -499,6 +591,7 @@ class ComparisonResult:
         best = str(overall.index[0])
         best_column = labels.index(best)
         n_cases = len(self.case_names)
+        failing = self.failing_conformance()
         intervals: dict[str, tuple[float, float]] = {}
         if self.bootstrap is not None:
             with np.errstate(invalid="ignore"):  # -inf - -inf where a theory gave probability 0
@@ -516,6 +609,8 @@ class ComparisonResult:
                 warnings.append(f"only {n_cases} cases: read the per-case differences")
             if not np.isfinite(row["log_score"]):
                 warnings.append("probability 0 on an observed alignment")
+            if str(label) in failing:
+                warnings.append(f"fails conformance ({', '.join(failing[str(label)])})")
             low, high = intervals.get(str(label), (np.nan, np.nan))
             rows.append(
                 {
@@ -745,7 +840,7 @@ class ComparisonResult:
         if by == "case":
             scopes = [(name, [name]) for name in self.case_names]
         elif by == "concept":
-            concepts = list(dict.fromkeys(concept_of.values()))
+            concepts = list(dict.fromkeys(concept_of[c] for c in self.case_names))
             scopes = [(concept, [c for c in self.case_names if concept_of[c] == concept]) for concept in concepts]
         else:
             scopes = []
@@ -866,6 +961,120 @@ class ComparisonResult:
         table = frame.groupby(["theory", "case"], sort=False).agg(n=("silent", "size"), n_no_prediction=("silent", "sum"))
         return table.reset_index()
 
+    # -- out of scope, concepts, domains ------------------------------------------------------
+
+    def out_of_scope_decisions(self) -> pd.DataFrame:
+        """Return the decisions left out of the scores because the state is out of scope.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`OUT_OF_SCOPE_COLUMNS`, one row per (case, state, theory), in case,
+            state and theory order; empty when every decision was scored.
+        """
+        if self.out_of_scope is None:
+            return pd.DataFrame({column: pd.Series(dtype=object) for column in OUT_OF_SCOPE_COLUMNS})
+        return self.out_of_scope.copy()
+
+    def out_of_scope_scores(self) -> pd.DataFrame:
+        """Return each theory's scores on the out-of-scope decisions, per case and pooled.
+
+        These decisions are predicted like the others (links fitted on in-scope decisions
+        only) but kept apart: a theory's scope conditions say it need not explain them.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`OUT_OF_SCOPE_SCORE_COLUMNS`: per theory (comparison order), one row per
+            case with out-of-scope decisions and one with scope ``ALL``; mean log score, Brier
+            score and accuracy, the number of decisions without a prediction, and beside them
+            ``log_score_in_scope``, the theory's mean log score on the in-scope decisions of the
+            same scope (``NaN`` for a case with none). Empty when every decision was scored.
+        """
+        frame = self.out_of_scope
+        if frame is None or frame.empty:
+            return pd.DataFrame({column: pd.Series(dtype=object) for column in OUT_OF_SCOPE_SCORE_COLUMNS})
+        cases = [c.name for c in self.meta.cases if c.name in set(frame["case"])]
+        rows = []
+        for label in self.theory_labels:
+            mine = frame[frame["theory"] == label]
+            scored = self.decisions[self.decisions["theory"] == label]
+            for scope in (*cases, ALL_CASES):
+                part = mine if scope == ALL_CASES else mine[mine["case"] == scope]
+                inside = scored if scope == ALL_CASES else scored[scored["case"] == scope]
+                rows.append(
+                    {
+                        "theory": label,
+                        "scope": scope,
+                        "n": len(part),
+                        "log_score": float(part["log_score"].mean()),
+                        "brier": float(part["brier"].mean()),
+                        "accuracy": float(part["accuracy"].mean()),
+                        "n_no_prediction": int((~part["predicts"].astype(bool)).sum()),
+                        "log_score_in_scope": float(inside["log_score"].mean()) if len(inside) else np.nan,
+                    }
+                )
+        return pd.DataFrame(rows, columns=list(OUT_OF_SCOPE_SCORE_COLUMNS))
+
+    def concept_table(self) -> pd.DataFrame:
+        """Return the theories ranked within each outcome concept, beside the pooled ranking.
+
+        The pooled comparison table mixes what the outcome means (treaty membership, the side
+        fought on, looser alignment); this table ranks the theories on the cases of each
+        concept alone.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`CONCEPT_COLUMNS`: per concept (in order of the cases), then ``ALL``,
+            each theory's rank, the number of cases and decisions, its mean out-of-sample log
+            score and its difference to the concept's best (ranking as in :meth:`to_frame`).
+        """
+        concept_of = self.concepts
+        concepts = list(dict.fromkeys(concept_of[c] for c in self.case_names))
+        scores = self._wide("log_score")
+        predicts = self._wide("predicts").astype(bool)
+        case_of = scores.index.get_level_values("case").to_numpy(dtype=object)
+        labels = list(self.theory_labels)
+        rows = []
+        for concept in (*concepts, ALL_CASES):
+            members = [c for c in self.case_names if concept == ALL_CASES or concept_of[c] == concept]
+            mask = np.isin(case_of, members)
+            matrix = scores.to_numpy(dtype=float)[mask]
+            mean = matrix.mean(axis=0)
+            silent = (~predicts.to_numpy(dtype=bool)[mask]).sum(axis=0)
+            order = sorted(range(len(labels)), key=lambda j: (-mean[j], silent[j], j))
+            with np.errstate(invalid="ignore"):
+                diff = (matrix - matrix[:, [order[0]]]).mean(axis=0)
+            diff[order[0]] = 0.0
+            for rank, j in enumerate(order, start=1):
+                rows.append(
+                    {
+                        "concept": concept,
+                        "theory": labels[j],
+                        "rank": rank,
+                        "n_cases": len(members),
+                        "n": int(mask.sum()),
+                        "log_score": float(mean[j]),
+                        "diff_to_best": float(diff[j]),
+                    }
+                )
+        return pd.DataFrame(rows, columns=list(CONCEPT_COLUMNS))
+
+    def domain_table(self) -> pd.DataFrame:
+        """Return where each theory fits: the best theory per era, region, polarity and concept.
+
+        See :func:`alliancelab.evaluation.domains.domain_table`; computed once per result (each
+        call returns a fresh copy).
+        """
+        return self._domain_table.copy()
+
+    @functools.cached_property
+    def _domain_table(self) -> pd.DataFrame:
+        from alliancelab.evaluation.domains import domain_table
+
+        return domain_table(self)
+
     # -- views -----------------------------------------------------------------------------
 
     def paired_differences(self) -> pd.DataFrame:
@@ -917,11 +1126,13 @@ class ComparisonResult:
             Plain text for a terminal, numbers to three decimals.
         """
         table = self.comparison_table()
-        n_decisions = len(self.decisions) // max(len(self.theory_labels), 1)
+        n_decisions = self.n_decisions
         width = max([len("theory"), *(len(label) for label in table["theory"])])
+        scope_words = "in scope" if self.meta.scope == "in" else "scored (scope all)"
+        concept_words = f", concept {self.meta.concept}" if self.meta.concept else ""
         lines = [
-            f"alliancelab comparison: {len(self.case_names)} case(s), {n_decisions} decisions, "
-            f"{len(self.theory_labels)} theories, link {self.meta.link} (seed {self.meta.seed})",
+            f"alliancelab comparison: {len(self.case_names)} case(s){concept_words}, {n_decisions} decisions "
+            f"{scope_words}, {len(self.theory_labels)} theories, link {self.meta.link} (seed {self.meta.seed})",
             "",
             "All cases pooled, best first (out-of-sample mean log score; in-sample beside it with the number of "
             "fitted parameters; diff to the best with its case-clustered SE and 95% bootstrap interval):",
@@ -938,6 +1149,15 @@ class ComparisonResult:
             )
         if len(self.case_names) < MIN_CLUSTERS:
             lines += ["", small_sample_warning(len(self.case_names))]
+        lines += self._flag_lines()
+        concepts = self.concept_table()
+        per_concept = concepts[(concepts["concept"] != ALL_CASES) & (concepts["rank"] == 1)]
+        if len(per_concept) > 1:
+            lines += ["", "The pooled table mixes outcome concepts; the best theory within each:"]
+            for row in per_concept.itertuples(index=False):
+                lines.append(
+                    f"  {row.concept}: {row.theory} ({_fmt(row.log_score)}; {row.n_cases} case(s), {row.n} decisions)"
+                )
         best = self.best_by_case()
         per_case = best[best["case"] != ALL_CASES]
         case_width = max([len("case"), *(len(name) for name in per_case["case"])])
@@ -953,6 +1173,19 @@ class ComparisonResult:
                 f"{_fmt(row.se):>6}  {runner}"
             )
         return "\n".join(lines)
+
+    def _flag_lines(self) -> list[str]:
+        """Summary lines on conformance failures and on decisions left out of the scores."""
+        lines = []
+        for label, checks in self.failing_conformance().items():
+            lines += ["", f"warning: {label} fails {len(checks)} conformance check(s) ({', '.join(checks)}); its scores "
+                      f"may not mean what they say (alliancelab theories check shows why)"]
+        n_out = self.n_out_of_scope
+        if n_out:
+            lines += ["", f"{n_out} decision(s) of states out of scope are scored apart (out_of_scope_scores())."]
+        for name in self.unscored_cases:
+            lines += ["", f"case {name} has no decision in scope: it is reported, but not scored with the others."]
+        return lines
 
     def _repr_html_(self) -> str:
         """The comparison table as HTML, for Jupyter."""

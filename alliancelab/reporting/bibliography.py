@@ -117,6 +117,12 @@ _ENTRY_LIST: tuple[Entry, ...] = (
     # -- theories ---------------------------------------------------------------------------
     _entry("waltz1979theory", "book", ["Waltz, Kenneth N."], "1979", "Theory of International Politics",
            [r"Theory of International Politics"], publisher="Addison-Wesley", address="Reading, MA"),
+    _entry("waltz1996international", "article", ["Waltz, Kenneth N."], "1996",
+           "International Politics Is Not Foreign Policy", [r"Not Foreign Policy"],
+           journal="Security Studies", volume="6", number="1", pages="54-57"),
+    _entry("elman1996horses", "article", ["Elman, Colin"], "1996",
+           "Horses for Courses: Why Not Neorealist Theories of Foreign Policy?", [r"Horses for Courses"],
+           journal="Security Studies", volume="6", number="1", pages="7-53"),
     _entry("walt1985alliance", "article", ["Walt, Stephen M."], "1985",
            "Alliance Formation and the Balance of World Power", [r"Alliance Formation"],
            journal="International Security", volume="9", number="4", pages="3-43"),
@@ -127,6 +133,31 @@ _ENTRY_LIST: tuple[Entry, ...] = (
            journal="International Security", volume="19", number="1", pages="72-107"),
     _entry("buenodemesquita1981war", "book", ["Bueno de Mesquita, Bruce"], "1981", "The War Trap",
            [r"War Trap"], publisher="Yale University Press", address="New Haven, CT"),
+    _entry("christensen1990chain", "article", ["Christensen, Thomas J.", "Snyder, Jack"], "1990",
+           "Chain Gangs and Passed Bucks: Predicting Alliance Patterns in Multipolarity", [r"Chain Gangs"],
+           journal="International Organization", volume="44", number="2", pages="137-168"),
+    _entry("jervis1978cooperation", "article", ["Jervis, Robert"], "1978", "Cooperation under the Security Dilemma",
+           [r"Security Dilemma"], journal="World Politics", volume="30", number="2", pages="167-214"),
+    _entry("vanevera1984cult", "article", ["Van Evera, Stephen"], "1984",
+           "The Cult of the Offensive and the Origins of the First World War", [r"Cult of the Offensive"],
+           journal="International Security", volume="9", number="1", pages="58-107"),
+    _entry("david1991explaining", "article", ["David, Steven R."], "1991", "Explaining Third World Alignment",
+           [r"Third World Alignment"], journal="World Politics", volume="43", number="2", pages="233-256"),
+    _entry("hegre2001toward", "article",
+           ["Hegre, Håvard", "Ellingsen, Tanja", "Gates, Scott", "Gleditsch, Nils Petter"], "2001",
+           "Toward a Democratic Civil Peace? Democracy, Political Change, and Civil War, 1816-1992",
+           [r"Democratic Civil Peace"], journal="American Political Science Review", volume="95", number="1",
+           pages="33-48"),
+    _entry("vreeland2008effect", "article", ["Vreeland, James Raymond"], "2008",
+           "The Effect of Political Regime on Civil War: Unpacking Anocracy", [r"Unpacking Anocracy"],
+           journal="Journal of Conflict Resolution", volume="52", number="3", pages="401-425"),
+    _entry("lai2000democracy", "article", ["Lai, Brian", "Reiter, Dan"], "2000",
+           "Democracy, Political Similarity, and International Alliances, 1816-1992", [r"Political Similarity"],
+           journal="Journal of Conflict Resolution", volume="44", number="2", pages="203-227"),
+    _entry("gilpin1981war", "book", ["Gilpin, Robert"], "1981", "War and Change in World Politics",
+           [r"War and Change in World Politics"], publisher="Cambridge University Press", address="Cambridge"),
+    _entry("boulding1962conflict", "book", ["Boulding, Kenneth E."], "1962", "Conflict and Defense: A General Theory",
+           [r"Conflict and Defen[cs]e"], publisher="Harper", address="New York"),
     _entry("singer1972capability", "incollection", ["Singer, J. David", "Bremer, Stuart", "Stuckey, John"], "1972",
            "Capability Distribution, Uncertainty, and Major Power War, 1820-1965", [r"Capability Distribution"],
            booktitle="Peace, War, and Numbers", editor="Russett, Bruce", pages="19-48", publisher="Sage",
@@ -547,7 +578,10 @@ _LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 
-_ACCENTS = {"\u0308": '"', "\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0303": "~", "\u0327": "c ", "\u030c": "v "}
+_ACCENTS = {
+    "\u0308": '"', "\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0303": "~", "\u0327": "c ", "\u030c": "v ",
+    "\u030a": "r ",
+}
 
 
 def _latex_text(text: str) -> str:

@@ -5,6 +5,10 @@
 - ``scores.csv``: mean scores per theory and case, plus ``ALL`` rows (:meth:`ComparisonResult.scores`);
 - ``predictions.csv``: every probability of every option (columns ``case, state, option,
   theory, probability, observed``);
+- ``domains.csv`` (and ``domains.tex``): where each theory fits, the best theory by era, region,
+  polarity and outcome concept (:meth:`ComparisonResult.domain_table`);
+- ``out_of_scope.csv``: the decisions of states out of scope, predicted and scored apart
+  (:meth:`ComparisonResult.out_of_scope_decisions`; only the header when there are none);
 - ``report.md`` and ``report.html``: per case which theory fits best and by how much, the overall
   ranking, the method, the cases and the theories; the HTML is self-contained (inline CSS and
   SVG), the Markdown refers to ``figures/*.svg``;
@@ -74,8 +78,11 @@ REPORT_FILES: tuple[str, ...] = (
     "scores.csv",
     "tests.csv",
     "predictions.csv",
+    "domains.csv",
+    "out_of_scope.csv",
     "compare.tex",
     "tests.tex",
+    "domains.tex",
     "references.bib",
     "report.md",
     "report.html",
@@ -98,6 +105,23 @@ PREDICTION_CSV_COLUMNS: tuple[str, ...] = (
     "reason",
 )
 """Columns of ``predictions.csv``."""
+
+OUT_OF_SCOPE_CSV_COLUMNS: tuple[str, ...] = (
+    "case",
+    "state",
+    "state_name",
+    "scope_reason",
+    "theory",
+    "observed_option",
+    "called_option",
+    "predicted_option",
+    "reason",
+    "p_observed",
+    "log_score",
+    "brier",
+    "accuracy",
+)
+"""Columns of ``out_of_scope.csv``."""
 
 CSV_FLOAT_FORMAT = "%.6f"
 """Fixed float format of the CSV files, so they do not vary in the last bits."""
@@ -280,13 +304,18 @@ def _build(
     _csv_ready(tests).to_csv(folder / "tests.csv", **csv_options)
     predictions = result.predictions.loc[:, list(PREDICTION_CSV_COLUMNS)]
     _csv_ready(predictions).to_csv(folder / "predictions.csv", **csv_options)
-    written += ["compare.csv", "scores.csv", "tests.csv", "predictions.csv"]
+    domains = result.domain_table()
+    _csv_ready(domains).to_csv(folder / "domains.csv", **csv_options)
+    out_of_scope = result.out_of_scope_decisions().loc[:, list(OUT_OF_SCOPE_CSV_COLUMNS)]
+    _csv_ready(out_of_scope).to_csv(folder / "out_of_scope.csv", **csv_options)
+    written += ["compare.csv", "scores.csv", "tests.csv", "predictions.csv", "domains.csv", "out_of_scope.csv"]
 
     _write_text(folder / "compare.tex", _compare_latex(result, table))
     _write_text(folder / "tests.tex", _tests_latex(tests))
+    _write_text(folder / "domains.tex", _domains_latex(domains))
     keys, _ = bibliography.keys_for(_cited_texts(result))
     _write_text(folder / "references.bib", bibliography.bibtex(keys))
-    written += ["compare.tex", "tests.tex", "references.bib"]
+    written += ["compare.tex", "tests.tex", "domains.tex", "references.bib"]
 
     document = _document(result, command=command, generated_at=generated_at)
     svgs = wait_for_figures()
@@ -465,6 +494,39 @@ def _tests_latex(tests: pd.DataFrame) -> str:
             "a positive difference favours theory A."
         ),
         label="tab:alliancelab-tests",
+    )
+
+
+def _domains_latex(domains: pd.DataFrame) -> str:
+    """The domain table (where each theory fits) as a booktabs LaTeX table."""
+    return booktabs_table(
+        domains,
+        columns=[
+            ("dimension", "Dimension", ""),
+            ("group", "Group", ""),
+            ("n_decisions", "Decisions", "{:d}"),
+            ("n_cases", "Cases", "{:d}"),
+            ("best", "Best", ""),
+            ("best_log_score", "Log score", "{:.3f}"),
+            ("runner_up", "Runner-up", ""),
+            ("margin", "Margin", "{:.3f}"),
+            ("ci_low", "95\\% low", "{:.3f}"),
+            ("ci_high", "95\\% high", "{:.3f}"),
+            ("resampled", "Resampled", ""),
+        ],
+        caption=(
+            "Where each theory fits: the theory with the highest out-of-sample mean log score by era, region of "
+            "the deciding state, polarity and outcome concept, its margin over the runner-up and the 95\\% interval "
+            "of a paired bootstrap that resamples whole cases within the group, or its decisions where the group "
+            f"has fewer than {MIN_CLUSTERS} cases."
+        ),
+        label="tab:alliancelab-domains",
+        notes=(
+            "Decisions resampled as if independent give intervals that are too narrow if anything; "
+            "every theory's score per group is in domains.csv."
+            if (domains["resampled"] == "decisions").any()
+            else ""
+        ),
     )
 
 
@@ -649,17 +711,23 @@ def _ranking_table(table: pd.DataFrame) -> _Table:
     )
 
 
-def _comparison_block(table: pd.DataFrame) -> _Table:
-    """The headline table (compare.csv) for the report."""
+FAILS_CONFORMANCE = "fails conformance"
+"""Mark set next to the name of a theory that fails a conformance check, wherever it is ranked."""
+
+
+def _comparison_block(table: pd.DataFrame, failing: Mapping[str, Sequence[str]] | None = None) -> _Table:
+    """The headline table (compare.csv) for the report; failing plugins marked next to their name."""
+    failing = failing or {}
     rows = []
     for r in table.itertuples(index=False):
         is_best = not pd.isna(r.rank) and int(r.rank) == 1
         rank = "-" if pd.isna(r.rank) else str(r.rank)
         interval = "-" if is_best else f"[{_num(r.ci_low)}, {_num(r.ci_high)}]"
+        name = f"{r.theory} ({FAILS_CONFORMANCE})" if str(r.theory) in failing else str(r.theory)
         rows.append(
             (
                 rank,
-                str(r.theory),
+                name,
                 _num(r.log_score),
                 _num(r.log_score_in_sample),
                 str(r.n_params),
@@ -839,15 +907,232 @@ def _states_block(result: ComparisonResult, case: str) -> _Table:
     )
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 case``, ``2 cases``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _scope_sentence(result: ComparisonResult) -> str:
+    """What was scored: the scope and the concept the comparison was restricted to."""
+    n_out = result.n_out_of_scope
+    marked = sum(len(case.out_of_scope) for case in result.meta.cases)
+    if result.meta.scope == "all":
+        text = (
+            f"Every decision is scored (scope all), including {_count(marked, 'decision')} of states the cases mark "
+            "out of scope."
+            if marked
+            else "Every decision is scored (scope all); no case marks a state out of scope."
+        )
+    elif n_out:
+        text = (
+            f"Only decisions in scope are scored and only they teach the links: {n_out} decision"
+            f"{'s' if n_out != 1 else ''} of states out of scope (occupied, satellites, extinct during the window...) "
+            "are predicted from the same links and scored apart, under Out-of-scope decisions."
+        )
+    else:
+        text = "Every state of every case is in scope, so every decision is scored."
+    if result.meta.concept:
+        text += f" Only cases whose outcome concept is {result.meta.concept} are compared."
+    return text
+
+
+def _conformance_blocks(result: ComparisonResult, best_theory: str) -> list[_Block]:
+    """A warning paragraph per plugin theory that fails conformance checks."""
+    blocks: list[_Block] = []
+    for label, checks in result.failing_conformance().items():
+        ranked = " It ranks first pooled:" if label == best_theory else ""
+        blocks.append(
+            _Paragraph(
+                f"Warning: {label} fails {len(checks)} conformance check{'s' if len(checks) != 1 else ''} "
+                f"({', '.join(checks)}).{ranked} a theory that breaks the contract (reads what it should not, "
+                "depends on row order, changes its input...) may score for the wrong reasons, so read its scores "
+                f"with care; `alliancelab theories check {label}` lists what failed (also under Theories below)."
+            )
+        )
+    return blocks
+
+
+def _concept_blocks(result: ComparisonResult) -> list[_Block]:
+    """Each theory's score and rank within each outcome concept, beside the pooled ones."""
+    table = result.concept_table()
+    concepts = [c for c in dict.fromkeys(table["concept"]) if c != ALL_CASES]
+    if len(concepts) < 2:
+        only = concepts[0] if concepts else "none"
+        return [_Paragraph(f"Every case compared has the outcome concept {only}, so the pooled table mixes none.")]
+    indexed = table.set_index(["concept", "theory"])
+    sizes = table.drop_duplicates("concept").set_index("concept")
+    header = (
+        "theory",
+        f"pooled ({int(sizes.loc[ALL_CASES, 'n'])} decisions)",
+        *(f"{c} ({_count(int(sizes.loc[c, 'n_cases']), 'case')}, {int(sizes.loc[c, 'n'])} decisions)" for c in concepts),
+    )
+    rows = []
+    for label in table[table["concept"] == ALL_CASES]["theory"]:
+        cells = []
+        for concept in (ALL_CASES, *concepts):
+            row = indexed.loc[(concept, label)]
+            cells.append(f"{_num(float(row['log_score']))} (rank {int(row['rank'])})")
+        rows.append((str(label), *cells))
+    mixed = ", ".join(f"{c} ({_count(int(sizes.loc[c, 'n_cases']), 'case')})" for c in concepts)
+    return [
+        _Paragraph(
+            f"The pooled table mixes outcome concepts: {mixed}. Treaty membership, the side fought on and looser "
+            "alignment are different behaviours, so each theory's mean out-of-sample log score and rank within each "
+            "concept stand beside the pooled ones (alliancelab compare --concept NAME compares one concept alone, "
+            "with links fitted on its cases only)."
+        ),
+        _Table(header=header, rows=tuple(rows), numeric=(False, *([True] * (len(header) - 1)))),
+    ]
+
+
+def _domain_blocks(result: ComparisonResult) -> list[_Block]:
+    """Where each theory fits: the domain table, and every theory's score per group."""
+    domains = result.domain_table()
+    rows = []
+    for r in domains.itertuples(index=False):
+        interval = "-" if pd.isna(r.ci_low) else f"[{_num(r.ci_low)}, {_num(r.ci_high)}]"
+        rows.append(
+            (
+                str(r.dimension),
+                str(r.group),
+                str(r.n_decisions),
+                str(r.n_cases),
+                str(r.best),
+                _num(r.best_log_score),
+                "-" if r.runner_up is None or pd.isna(r.runner_up) else str(r.runner_up),
+                _num(r.margin),
+                interval,
+                str(r.resampled),
+                str(r.warning) or "-",
+            )
+        )
+    labels = list(result.theory_labels)
+    from alliancelab.evaluation.domains import score_column
+
+    score_rows = tuple(
+        (str(r["dimension"]), str(r["group"]), *(_num(float(r[score_column(label)])) for label in labels))
+        for _, r in domains.iterrows()
+    )
+    return [
+        _Heading(2, "Where each theory fits"),
+        _Paragraph(
+            "The scored decisions grouped four ways: by era and polarity of the case year, by the region of the "
+            "deciding state (blocks of COW codes) and by outcome concept; within each dimension the groups partition "
+            "the decisions. Per group, the theory with the highest out-of-sample mean log score, its margin over the "
+            "runner-up and the 95% interval of that margin from a paired bootstrap that resamples whole cases within "
+            f"the group, or, where the group has fewer than {MIN_CLUSTERS} cases, its decisions as if they were "
+            "independent (too narrow if anything; the warning column says so). A group is where a theory scored "
+            "best on these cases and codings, not a scope condition it states."
+        ),
+        _Table(
+            header=(
+                "dimension",
+                "group",
+                "decisions",
+                "cases",
+                "best",
+                "log score",
+                "runner-up",
+                "margin",
+                "95% interval",
+                "resampled",
+                "warnings",
+            ),
+            rows=tuple(rows),
+            numeric=(False, False, True, True, False, True, False, True, True, False, False),
+        ),
+        _Paragraph("Every theory's mean out-of-sample log score per group (domains.csv):"),
+        _Table(
+            header=("dimension", "group", *labels),
+            rows=score_rows,
+            numeric=(False, False, *([True] * len(labels))),
+        ),
+    ]
+
+
+def _out_of_scope_blocks(result: ComparisonResult) -> list[_Block]:
+    """The decisions left out of the scores: their reasons, each theory's call, and their scores."""
+    blocks: list[_Block] = [_Heading(2, "Out-of-scope decisions")]
+    frame = result.out_of_scope_decisions()
+    if result.meta.scope == "all":
+        marked = sum(len(case.out_of_scope) for case in result.meta.cases)
+        return blocks + [
+            _Paragraph(
+                f"Scope all: every decision is scored with the rest, including {_count(marked, 'decision')} of states "
+                "the cases mark out of scope (alliancelab compare --scope in, the default, scores them apart)."
+            )
+        ]
+    if frame.empty:
+        return blocks + [_Paragraph("None: no case marks a state out of scope.")]
+    labels = list(result.theory_labels)
+    blocks.append(
+        _Paragraph(
+            "States marked out of scope in their case file were not free to choose (occupied, satellites under "
+            "foreign troops, extinct or not system members during the window), which the theories' scope conditions "
+            "leave out. They are predicted like the rest, from links fitted on the other cases' in-scope decisions, "
+            "but scored apart. Per theory: the mean out-of-sample log score on them, beside its score in scope."
+        )
+    )
+    scores = result.out_of_scope_scores()
+    blocks.append(
+        _Table(
+            header=("theory", "scope", "n", "log score out of scope", "log score in scope", "accuracy", "no prediction"),
+            rows=tuple(
+                (
+                    str(r.theory),
+                    str(r.scope),
+                    str(r.n),
+                    _num(r.log_score),
+                    _num(r.log_score_in_scope),
+                    _num(r.accuracy),
+                    str(r.n_no_prediction),
+                )
+                for r in scores.itertuples(index=False)
+            ),
+            numeric=(False, False, True, True, True, True, True),
+        )
+    )
+    cell = frame["called_option"].str.replace("|", "/", regex=False) + frame["p_observed"].map(
+        lambda p: f" ({_num(float(p), 2)})"
+    )
+    wide = frame.assign(cell=cell).pivot(index=["case", "state"], columns="theory", values="cell")
+    first = frame.drop_duplicates(["case", "state"]).set_index(["case", "state"])
+    wide = wide.loc[first.index, labels]
+    rows = tuple(
+        (
+            str(case),
+            f"{first.loc[(case, state), 'state_name']} ({state})",
+            str(first.loc[(case, state), "scope_reason"]),
+            str(first.loc[(case, state), "observed_option"]),
+            *cells,
+        )
+        for (case, state), cells in zip(first.index, wide.itertuples(index=False, name=None))
+    )
+    blocks += [
+        _Paragraph(
+            "Each out-of-scope state: why, the observed alignment and, per theory, the option its rule favours (in "
+            "brackets: the probability it gave the observed alignment):"
+        ),
+        _Table(
+            header=("case", "state (COW code)", "why out of scope", "observed", *labels),
+            rows=rows,
+            numeric=(False, False, False, False, *([False] * len(labels))),
+        ),
+    ]
+    return blocks
+
+
 def _document(result: ComparisonResult, *, command: str, generated_at: str) -> list[_Block]:
     """The report's content, independent of the output format."""
     table = result.to_frame()
     comparison = result.comparison_table()
     best = result.best_by_case().set_index("case", drop=False)
     cases = {c.name: c for c in result.meta.cases}
-    n_total = len(result.decisions) // max(len(result.theory_labels), 1)
+    n_total = result.n_decisions
     theory_list = ", ".join(result.theory_labels)
-    n_cases = len(cases)
+    n_cases = len(result.case_names)
+    failing = result.failing_conformance()
+    best_theory = str(comparison["theory"].iloc[0])
 
     blocks: list[_Block] = [
         _Heading(1, "alliancelab: fit of alignment theories"),
@@ -858,14 +1143,26 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
             f"states in {n_cases} case{'s' if n_cases != 1 else ''}. Each theory's verdicts became probabilities "
             f"through the {result.meta.link} link, whose parameters were fitted leave-one-case-out, so every score "
             "below is out of sample unless it says otherwise. Theories are ranked by the mean log score (the natural "
-            "log of the probability given to what the state did: higher is better, 0 is perfect)."
+            "log of the probability given to what the state did: higher is better, 0 is perfect). "
+            + _scope_sentence(result)
         ),
+    ]
+    for name in result.unscored_cases:
+        blocks.append(
+            _Paragraph(
+                f"Case {name} has no decision in scope: every one of its {cases[name].n_decisions} states is marked "
+                "out of scope, so it appears under Out-of-scope decisions and Cases but in no score table."
+            )
+        )
+    blocks += [
         _Heading(2, "Comparison"),
         _Paragraph(_verdict(best.loc[ALL_CASES], "Over all cases pooled")),
-        _comparison_block(comparison),
+        *_conformance_blocks(result, best_theory),
+        _comparison_block(comparison, failing),
     ]
     if n_cases < MIN_CLUSTERS:
         blocks.append(_Paragraph(small_sample_warning(n_cases)))
+    blocks += _concept_blocks(result)
     blocks += _per_case_block(result)
     blocks += [
         _Figure(
@@ -878,6 +1175,7 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
             "Each theory's out-of-sample mean log score with its 95% interval; dashed: uniform's -ln k, the score "
             "of knowing nothing.",
         ),
+        *_domain_blocks(result),
         _Heading(2, "Scores"),
         _Paragraph(
             "Out of sample, per outcome concept and pooled. Skill = (score - reference) / (perfect - reference): "
@@ -945,13 +1243,15 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
             _states_block(result, name),
         ]
 
+    blocks += _out_of_scope_blocks(result)
     blocks += _method_blocks(result)
     blocks.append(_Heading(2, "Cases"))
-    for name in result.case_names:
-        blocks += _case_blocks(cases[name])
+    names = _state_names(result)
+    for case in result.meta.cases:
+        blocks += _case_blocks(case, names)
     blocks.append(_Heading(2, "Theories"))
     for theory in result.meta.theories:
-        blocks += _theory_blocks(theory, result.meta.fitting)
+        blocks += _theory_blocks(theory, result.meta.fitting, result.conformance_failures.get(theory.label, ()))
     keys, unmatched = bibliography.keys_for(_cited_texts(result))
     blocks += [
         _Heading(2, "References"),
@@ -962,8 +1262,11 @@ def _document(result: ComparisonResult, *, command: str, generated_at: str) -> l
                 "compare.csv (and compare.tex): the comparison table above.",
                 "scores.csv: every score per theory and case (scope ALL: every decision pooled).",
                 "tests.csv (and tests.tex): the pairwise tests.",
-                "predictions.csv: the probability every theory gave to every option of every decision, out of sample "
-                "and in sample, with the state's name and the branch of the theory's rule that decided it.",
+                "predictions.csv: the probability every theory gave to every option of every scored decision, out of "
+                "sample and in sample, with the state's name and the branch of the theory's rule that decided it.",
+                "domains.csv (and domains.tex): where each theory fits, by era, region, polarity and outcome concept, "
+                "with every theory's score per group.",
+                "out_of_scope.csv: each out-of-scope decision with its reason and every theory's call and score.",
                 "references.bib: BibTeX for every theory, method and dataset cited.",
                 "figures/: the figures of this report as SVG.",
                 "meta.json: versions of the software, SHA-256 of the case files, the link's fitted parameters, the "
@@ -1016,7 +1319,17 @@ def _method_blocks(result: ComparisonResult) -> list[_Block]:
     ]
 
 
-def _case_blocks(case: CaseInfo) -> list[_Block]:
+def _state_names(result: ComparisonResult) -> dict[tuple[str, int], str]:
+    """(case, COW code) -> the state's name, for every decision scored or left out."""
+    frames = [result.decisions, result.out_of_scope_decisions()]
+    names: dict[tuple[str, int], str] = {}
+    for frame in frames:
+        for case, state, name in zip(frame["case"], frame["state"], frame["state_name"]):
+            names[(str(case), int(state))] = str(name)
+    return names
+
+
+def _case_blocks(case: CaseInfo, names: Mapping[tuple[str, int], str] | None = None) -> list[_Block]:
     def tally(option: str) -> str:
         count = case.observed_counts.get(option, 0)
         name = case.option_names.get(option, option)
@@ -1033,6 +1346,13 @@ def _case_blocks(case: CaseInfo) -> list[_Block]:
     ]
     if case.notes:
         items.append(f"Notes: {' '.join(case.notes.split())}")
+    if case.out_of_scope:
+        known = names or {}
+        marked = "; ".join(
+            f"{known.get((case.name, ccode), 'state')} ({ccode}): {' '.join(reason.split())}"
+            for ccode, reason in case.out_of_scope.items()
+        )
+        items.append(f"Out of scope ({len(case.out_of_scope)} of {case.n_decisions} states): {marked}")
     if case.file:
         items.append(f"Case file: {case.file}")
     blocks.append(_Bullets(tuple(items)))
@@ -1051,9 +1371,11 @@ def _settings_text(settings: Mapping[str, object]) -> str:
     return ", ".join(f"{key} = {show(value)}" for key, value in settings.items()) or "none"
 
 
-def _theory_blocks(theory: TheoryInfo, fitting: str) -> list[_Block]:
+def _theory_blocks(theory: TheoryInfo, fitting: str, failed_checks: Sequence[str] = ()) -> list[_Block]:
     heading = theory.label if not theory.title else f"{theory.label}: {theory.title}"
     items = [f"Settings: {_settings_text(theory.settings)}."]
+    for failure in failed_checks:
+        items.append(f"Fails conformance check {' '.join(str(failure).split())}")
     if theory.statement:
         items.insert(0, f"Prediction: {theory.statement}")
     if theory.name != theory.label:

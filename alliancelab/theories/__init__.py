@@ -2,8 +2,11 @@
 
 Built-in theories (in report order): :class:`BalanceOfPower` (Waltz 1979),
 :class:`BalanceOfThreat` (Walt 1985, 1987), :class:`Bandwagoning` (Walt 1987; Schweller 1994),
-and the baselines :class:`BaseRate` (climatological share of neutrality) and
-:class:`Uniform`. Third-party theories are found through the ``"alliancelab.theories"``
+:class:`RegionalBalanceOfThreat` (Walt 1987, ch. 5), :class:`IdeologicalSolidarity` (Walt
+1987, ch. 6; Lai & Reiter 2000), :class:`BalanceOfInterests` (Schweller 1994),
+:class:`BuckPassing` (Christensen & Snyder 1990), :class:`Omnibalancing` (David 1991), and the
+baselines :class:`Proximity` (the nearest pole), :class:`BaseRate` (climatological share of
+neutrality) and :class:`Uniform`. Third-party theories are found through the ``"alliancelab.theories"``
 entry-point group (see :mod:`alliancelab.theories.registry`) and can be checked with the public
 conformance suite :func:`alliancelab.theories.conformance.check_theory`. Settings given as
 text on the command line are read by :mod:`alliancelab.theories.settings`.
@@ -17,11 +20,17 @@ Examples
 
 from __future__ import annotations
 
+from alliancelab.theories.balance_of_interests import BalanceOfInterests
 from alliancelab.theories.balance_of_power import BalanceOfPower
 from alliancelab.theories.balance_of_threat import BalanceOfThreat
 from alliancelab.theories.bandwagoning import Bandwagoning
 from alliancelab.theories.base import NO_PREDICTION, Explanation, Theory
 from alliancelab.theories.baselines import BaseRate, Uniform
+from alliancelab.theories.buck_passing import BuckPassing
+from alliancelab.theories.ideological_solidarity import IdeologicalSolidarity
+from alliancelab.theories.omnibalancing import Omnibalancing
+from alliancelab.theories.proximity import Proximity
+from alliancelab.theories.regional_balance_of_threat import RegionalBalanceOfThreat
 from alliancelab.theories.registry import (
     BUILTIN_THEORIES,
     ENTRY_POINT_GROUP,
@@ -36,12 +45,18 @@ __all__ = [
     "BUILTIN_THEORIES",
     "ENTRY_POINT_GROUP",
     "NO_PREDICTION",
+    "BalanceOfInterests",
     "BalanceOfPower",
     "BalanceOfThreat",
     "Bandwagoning",
     "BaseRate",
+    "BuckPassing",
     "Explanation",
+    "IdeologicalSolidarity",
+    "Omnibalancing",
     "PluginFailure",
+    "Proximity",
+    "RegionalBalanceOfThreat",
     "Theory",
     "Uniform",
     "available_theories",

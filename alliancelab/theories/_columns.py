@@ -121,3 +121,56 @@ def spread_evenly(mask: np.ndarray, features: pd.DataFrame) -> np.ndarray:
     """Weight 1 per decision, split evenly over the rows where ``mask`` holds (0 elsewhere)."""
     count = group_sum(mask, features)
     return np.where(mask, 1.0 / np.maximum(count, 1.0), 0.0)
+
+
+# -- helpers of the theories added for issue 7 (regime type, per-decision values) ----------------
+
+POLITY_DEMOCRACY: float = 6.0
+"""Lowest polity2 of a democracy in the Polity project's three-part classification: democracies
++6 to +10, anocracies -5 to +5, autocracies -10 to -6 (Polity IV and Polity5 users' manuals)."""
+
+POLITY_AUTOCRACY: float = -6.0
+"""Highest polity2 of an autocracy in that classification."""
+
+
+def polity_regime(
+    polity2: np.ndarray, democracy: float = POLITY_DEMOCRACY, autocracy: float = POLITY_AUTOCRACY
+) -> np.ndarray:
+    """Classify polity2 scores: 1.0 democracy, -1.0 autocracy, 0.0 anocracy, NaN unknown.
+
+    Parameters
+    ----------
+    polity2
+        Polity2 scores (-10 to 10), NaN where missing.
+    democracy, autocracy
+        A score ``>= democracy`` is a democracy, ``<= autocracy`` an autocracy, anything
+        between an anocracy (defaults: the Polity project's +6 and -6).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float codes, one per value.
+    """
+    values = np.asarray(polity2, dtype=float)
+    with np.errstate(invalid="ignore"):
+        regime = np.where(values >= democracy, 1.0, np.where(values <= autocracy, -1.0, 0.0))
+    return np.where(np.isfinite(values), regime, np.nan)
+
+
+def poles_with_lowest(values: np.ndarray, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`poles_with_highest`, for the lowest known value (distance, dissimilarity)."""
+    return poles_with_highest(-np.asarray(values, dtype=float), features)
+
+
+def in_decision(mask: np.ndarray, features: pd.DataFrame) -> np.ndarray:
+    """Return a bool per row: True where ``mask`` holds on some row of the row's decision."""
+    return group_sum(np.asarray(mask, dtype=bool), features) > 0
+
+
+def decision_value(values: np.ndarray, features: pd.DataFrame) -> np.ndarray:
+    """Broadcast a value that belongs to the decision (a ``state_`` attribute) to all its rows.
+
+    Returns the largest known value over the decision's rows (they hold the same one when the
+    table comes from :func:`alliancelab.datasets.case.case_features`), NaN if none is known.
+    """
+    return group_max(np.asarray(values, dtype=float), features)

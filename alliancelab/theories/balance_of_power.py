@@ -8,6 +8,39 @@ themselves ("internal efforts") or join the side that opposes the strongest ("ex
 efforts", Waltz 1979: 118). "Secondary states, if they are free to choose, flock to the weaker
 side; for it is the stronger side that threatens them" (Waltz 1979: 127; ch. 6, pp. 126-127).
 
+From a systemic theory to a state-level prediction
+--------------------------------------------------
+Waltz's is a theory of international politics, not of foreign policy: it explains recurrent
+outcomes of the system -- balances form and re-form -- from its structure, and does not claim
+to predict each state's choice (Waltz 1979, ch. 4 and 6; Waltz 1996). alliancelab scores
+state decisions, so it reads the theory through the behavioural assumptions the systemic
+explanation rests on, and only those:
+
+- states are unitary actors who "at a minimum, seek their own preservation" (Waltz 1979:
+  118), and pursue it by internal efforts (arming, developing their economy and strategy) and
+  external efforts (strengthening and enlarging an alliance, or weakening an opposing one;
+  p. 118);
+- the state-level step is Waltz's own: "secondary states, if they are free to choose, flock
+  to the weaker side; for it is the stronger side that threatens them" (pp. 126-127). On the
+  weaker side a secondary state is both more valued and safer (p. 127).
+
+So a *secondary* state -- one that is not itself a pole of the case -- chooses a side other
+than the strongest, or, when only the strongest is on offer, stays out and relies on internal
+efforts. That is the reading of those who derive foreign-policy predictions from neorealism
+(Elman 1996), and it is the only one the case data can test. Two qualifications follow from
+the text:
+
+- **"if they are free to choose"** is a scope condition. States that were not -- occupied,
+  satellites under foreign troops, extinct during the case -- are marked ``out_of_scope`` in
+  the case files with a reason, and the evaluation harness scores in-scope decisions by default
+  and reports the others apart. The rule itself does not need to know.
+- Waltz's proviso, that the coalition joined must become strong enough to deter (p. 127), and
+  the systemic prediction, that balances recur, are outcomes of all states' choices together.
+  They are not conditions on one state's choice and are not operationalised here; the dyad-year
+  panel features below test the aggregate pattern.
+
+Nothing in this reading changes the rule below, which is the one Waltz's sentence states.
+
 Operationalisation
 ------------------
 For each deciding state, the pole with the highest aggregate capability ``pole_cinc`` (COW
@@ -66,6 +99,12 @@ References
 ----------
 Waltz, Kenneth N. 1979. *Theory of International Politics*. Reading, MA: Addison-Wesley,
 ch. 6 ("Anarchic Orders and Balances of Power"), esp. pp. 118, 126-127.
+
+Waltz, Kenneth N. 1996. "International Politics Is Not Foreign Policy". *Security Studies*
+6(1): 54-57.
+
+Elman, Colin. 1996. "Horses for Courses: Why Not Neorealist Theories of Foreign Policy?".
+*Security Studies* 6(1): 7-53.
 
 Singer, J. David, Stuart Bremer and John Stuckey. 1972. "Capability Distribution, Uncertainty,
 and Major Power War, 1820-1965". In Bruce Russett (ed.), *Peace, War, and Numbers*. Beverly
@@ -134,6 +173,11 @@ class BalanceOfPower(Theory):
         (
             "Waltz, Kenneth N. 1979. Theory of International Politics. Reading, MA: Addison-Wesley, "
             "ch. 6, esp. pp. 118, 126-127."
+        ),
+        "Waltz, Kenneth N. 1996. International Politics Is Not Foreign Policy. Security Studies 6(1): 54-57.",
+        (
+            "Elman, Colin. 1996. Horses for Courses: Why Not Neorealist Theories of Foreign Policy? "
+            "Security Studies 6(1): 7-53."
         ),
         (
             "Singer, J. David, Stuart Bremer and John Stuckey. 1972. Capability Distribution, "

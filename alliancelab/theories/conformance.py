@@ -10,15 +10,18 @@ author runs it in their own tests::
     def test_my_theory_conforms():
         check_theory(MyTheory())
 
-or runs each check as its own test, to see every failure by name::
+or runs each check as its own test, to see every failure by name, with the pytest helper of
+:mod:`alliancelab.theories.testing`::
 
-    import pytest
-    from alliancelab.theories.conformance import CHECKS, synthetic_features
+    from alliancelab.theories.testing import parametrize_conformance
 
-    @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+    @parametrize_conformance(MyTheory())
     def test_my_theory(check):
-        theory = MyTheory()
-        check(theory, synthetic_features(0, extra_features=theory.feature_columns()))
+        check()
+
+:func:`failed_checks` returns the failures as text instead of raising (the report flags a
+plugin theory that fails), and :func:`theory_statuses` runs the suite on every available theory
+for ``alliancelab theories list``.
 
 Every check takes ``(theory, features)`` and raises :class:`ConformanceError` naming the theory,
 the check and what was wrong. The features must carry every column of
@@ -34,7 +37,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -59,11 +63,17 @@ from alliancelab.theories.base import (
     decision_ids,
     predicts_within_decisions,
 )
-from alliancelab.theories.registry import validate_theory
+from alliancelab.theories.registry import available_theories, validate_theory
 
 __all__ = [
     "CHECKS",
+    "CaseAttribute",
     "ConformanceError",
+    "STATUS_FAILED_CONFORMANCE",
+    "STATUS_FAILED_TO_LOAD",
+    "STATUS_OK",
+    "TheoryStatus",
+    "case_attributes",
     "check_choice_features_declared",
     "check_column_order_invariance",
     "check_decisions_independent",
@@ -83,15 +93,20 @@ __all__ = [
     "check_no_prediction_reasons",
     "check_probabilities_valid",
     "check_reasons_constant_within_decisions",
+    "check_results",
     "check_row_order_invariance",
     "check_settings_roundtrip",
     "check_theory",
+    "default_features",
     "draw_pair_attribute",
     "draw_state_attribute",
+    "failed_checks",
     "observed_rows",
     "split_extra_features",
     "synthetic_cases",
     "synthetic_features",
+    "theory_status",
+    "theory_statuses",
 ]
 
 TOLERANCE: float = 1e-9
@@ -122,8 +137,16 @@ def _rng(seed: np.random.Generator | int | None) -> np.random.Generator:
 
 
 def draw_state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool) -> float:
-    """Draw a plausible value of a state attribute (ranges as in NMC, V-Dem, Polity)."""
-    if attribute == "cinc":
+    """Draw a plausible value of a state attribute (ranges as in NMC, V-Dem, Polity, Miller, TSS).
+
+    Ranges of the issue-7 attributes, read off the real files (pandas, ``../shared/data``):
+    ``lterrthreat`` in latent_territorial_threat.csv runs from -1.28 to 6.95, median 0.10,
+    5%/95% quantiles -0.34/0.94; ``milex / milper`` (NMC v7.0, US$ per soldier) has quartiles
+    536, 3600 and 15091, 1% and 99% quantiles 11 and 293,121; TSS strategic rivalries active
+    in 1914, 1939, 1955, 1980 and 2004 give the states in any rivalry 1 to 6 rivals, most of
+    them 1 or 2, and most states none. Unknown attributes are uniform on [0, 1].
+    """
+    if attribute in ("cinc", "cinc_10y_before"):
         # Poles are the great powers; deciding states mostly small. A coarse grid makes ties.
         if rng.random() < 0.2:
             return float(rng.choice([0.01, 0.05, 0.1, 0.2]))
@@ -138,11 +161,27 @@ def draw_state_attribute(rng: np.random.Generator, attribute: str, is_pole: bool
         return float(rng.uniform(0.0, 1.0))
     if attribute == "polity2":
         return float(rng.integers(-10, 11))
+    if attribute == "terr_threat":
+        # Mostly near zero, some negative, a long right tail of threatened states.
+        if rng.random() < 0.08:
+            return float(rng.uniform(0.6, 3.0))
+        return float(max(rng.normal(0.12, 0.3), -1.3))
+    if attribute == "milex_per_soldier":
+        return float(10 ** np.clip(rng.normal(3.4, 1.1), 0.0, 6.3))
+    if attribute == "regional_rivals":
+        return float(rng.choice([0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 6]))
     return float(rng.uniform(0.0, 1.0))
 
 
 def draw_pair_attribute(rng: np.random.Generator, attribute: str) -> float:
-    """Draw a plausible value of a (state, pole) pair attribute."""
+    """Draw a plausible value of a (state, pole) pair attribute.
+
+    ``idealpoint_distance`` follows the spread of the real distances (UNGA ideal points, April
+    2020 release, session 40: median 0.74, 95% quantile 2.49, maximum 4.51); ``polity2_distance``
+    is the distance of two Polity2 scores (0-20); ``recent_disputes_years`` is 10 (MID 5.0 covers
+    the whole window) for most pairs; ``rival_patron`` is a 0/1 flag. Unknown attributes are
+    uniform on [0, 1].
+    """
     if attribute == "capdist_km":
         return float(rng.uniform(0.0, 15000.0))
     if attribute == "conttype":
@@ -151,6 +190,14 @@ def draw_pair_attribute(rng: np.random.Generator, attribute: str) -> float:
         return float(rng.choice([0, 0, 0, 0, 1, 2, 5]))
     if attribute == "rivalry":
         return float(rng.random() < 0.2)
+    if attribute == "polity2_distance":
+        return float(abs(int(rng.integers(-10, 11)) - int(rng.integers(-10, 11))))
+    if attribute == "idealpoint_distance":
+        return float(min(abs(rng.normal(0.0, 1.2)), 6.0))
+    if attribute == "recent_disputes_years":
+        return 10.0 if rng.random() < 0.85 else float(rng.integers(0, 10))
+    if attribute == "rival_patron":
+        return float(rng.random() < 0.25)
     return float(rng.uniform(0.0, 1.0))
 
 
@@ -215,7 +262,8 @@ def synthetic_cases(
         Probability that any one attribute value is missing (NaN).
     extra_features
         Feature columns a theory needs beyond the schema (``state_x``, ``pole_x`` or a pair
-        attribute name); they are filled with uniform [0, 1] values.
+        attribute name); they are drawn by :func:`draw_state_attribute` and
+        :func:`draw_pair_attribute` (uniform [0, 1] for names those do not know).
 
     Returns
     -------
@@ -229,7 +277,7 @@ def synthetic_cases(
 
     def attributes(is_pole: bool, extra: list[str]) -> dict[str, float]:
         drawn = {a: maybe_missing(draw_state_attribute(rng, a, is_pole)) for a in STATE_ATTRIBUTES}
-        drawn.update({a: maybe_missing(float(rng.uniform())) for a in extra})
+        drawn.update({a: maybe_missing(draw_state_attribute(rng, a, is_pole)) for a in extra})
         return drawn
 
     cases: list[Case] = []
@@ -878,6 +926,112 @@ CHECKS: tuple[Callable[[Theory, pd.DataFrame], None], ...] = (
 """Every conformance check, in the order :func:`check_theory` runs them."""
 
 
+def default_features(theory: Theory, seed: int = 0) -> pd.DataFrame:
+    """Return the features table :func:`check_theory` checks ``theory`` on by default.
+
+    :func:`synthetic_features` with 8 cases and 5% of the values missing, carrying every column
+    of the theory's ``feature_columns()`` that the case schema lacks. About 80 rows: every
+    check of a built-in theory runs on it in 0.05-0.3 s, so the whole suite can run each time
+    a theory is listed or compared.
+
+    Parameters
+    ----------
+    theory
+        The theory to be checked.
+    seed
+        Seed of the synthetic features.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    # A broken feature_columns() may return anything; only text can name a column.
+    columns = [c for c in _declared_columns(theory) if isinstance(c, str) and c]
+    return synthetic_features(seed, n_cases=8, missing_rate=0.05, extra_features=columns)
+
+
+def _run_checks(
+    theory: Theory, features: pd.DataFrame | None, seed: int
+) -> list[tuple[Callable[[Theory, pd.DataFrame], None], Exception | None]]:
+    """Run every check of :data:`CHECKS`; return each with the exception it raised (or None)."""
+    if features is None:
+        features = default_features(theory, seed)
+    outcomes: list[tuple[Callable[[Theory, pd.DataFrame], None], Exception | None]] = []
+    for check in CHECKS:
+        try:
+            # Each check gets its own copy, so a theory that alters its input cannot hide it.
+            check(theory, features.copy(deep=True))
+        except Exception as exc:  # noqa: BLE001 - collect every failure, not only the first
+            outcomes.append((check, exc))
+        else:
+            outcomes.append((check, None))
+    return outcomes
+
+
+def _failure_text(theory: Theory, check: str, exc: Exception) -> str:
+    """The message of a failed check without the ``theory 'x' (X) fails check:`` preamble."""
+    if isinstance(exc, ConformanceError):
+        prefix = f"theory {getattr(theory, 'name', '?')!r} ({type(theory).__qualname__}) fails {check}: "
+        text = str(exc)
+        return text[len(prefix) :] if text.startswith(prefix) else text
+    # A check that crashed on a broken theory is a failure of the theory too.
+    return f"the check raised {type(exc).__name__}: {exc}"
+
+
+def check_results(theory: Theory, features: pd.DataFrame | None = None, *, seed: int = 0) -> dict[str, str]:
+    """Run every conformance check on ``theory``; return each check's outcome.
+
+    Parameters
+    ----------
+    theory
+        The theory instance to check.
+    features
+        A features table to check on; by default :func:`default_features`.
+    seed
+        Seed of the default features.
+
+    Returns
+    -------
+    dict of str to str
+        Check name -> ``""`` if the theory passed it, else what was wrong; every check of
+        :data:`CHECKS`, in their order (all run, not only up to the first failure).
+    """
+    return {
+        check.__name__: "" if exc is None else _failure_text(theory, check.__name__, exc)
+        for check, exc in _run_checks(theory, features, seed)
+    }
+
+
+def failed_checks(theory: Theory, features: pd.DataFrame | None = None, *, seed: int = 0) -> tuple[str, ...]:
+    """Return every conformance check ``theory`` fails, as ``"check_name: message"``.
+
+    Fast enough to run whenever a theory is used (the report runs it on every theory that is
+    not built in): on the default table every check of a built-in theory takes 0.05-0.3 s.
+
+    Parameters
+    ----------
+    theory
+        The theory instance to check.
+    features
+        A features table to check on; by default :func:`default_features`.
+    seed
+        Seed of the default features.
+
+    Returns
+    -------
+    tuple of str
+        Empty when the theory passes every check; otherwise one entry per failed check, in the
+        order of :data:`CHECKS`.
+
+    Examples
+    --------
+    >>> from alliancelab.theories import Uniform
+    >>> failed_checks(Uniform())
+    ()
+    """
+    return tuple(f"{name}: {message}" for name, message in check_results(theory, features, seed=seed).items() if message)
+
+
 def check_theory(theory: Theory, features: pd.DataFrame | None = None, *, seed: int = 0) -> None:
     """Run every conformance check on ``theory``; raise one error listing all failures.
 
@@ -886,7 +1040,7 @@ def check_theory(theory: Theory, features: pd.DataFrame | None = None, *, seed: 
     theory
         The theory instance to check.
     features
-        A features table to check on; by default :func:`synthetic_features` with 8 cases
+        A features table to check on; by default :func:`default_features`: 8 synthetic cases
         (a few values missing), including every column of the theory's ``feature_columns()``
         that the case schema lacks.
     seed
@@ -897,18 +1051,226 @@ def check_theory(theory: Theory, features: pd.DataFrame | None = None, *, seed: 
     ConformanceError
         With one :class:`~alliancelab.errors.Problem` per failed check.
     """
-    if features is None:
-        features = synthetic_features(seed, n_cases=8, missing_rate=0.05, extra_features=_declared_columns(theory))
-    problems: list[Problem] = []
     source = f"{type(theory).__module__}.{type(theory).__qualname__}"
-    for check in CHECKS:
-        try:
-            # Each check gets its own copy, so a theory that alters its input cannot hide it.
-            check(theory, features.copy(deep=True))
-        except Exception as exc:  # noqa: BLE001 - collect every failure, not only the first
-            problems.append(Problem(source, f"theory {getattr(theory, 'name', '?')!r}", check.__name__, str(exc)))
+    label = f"theory {getattr(theory, 'name', '?')!r}"
+    problems = [
+        Problem(source, label, check.__name__, str(exc))
+        for check, exc in _run_checks(theory, features, seed)
+        if exc is not None
+    ]
     if problems:
-        raise ConformanceError(
-            f"theory {getattr(theory, 'name', '?')!r} fails {len(problems)} of {len(CHECKS)} conformance checks",
-            problems,
+        raise ConformanceError(f"{label} fails {len(problems)} of {len(CHECKS)} conformance checks", problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# What each available theory needs, and whether it conforms
+
+STATUS_OK: str = "ok"
+"""Status of a theory that passes every conformance check."""
+
+STATUS_FAILED_CONFORMANCE: str = "failed conformance"
+"""Status of a theory that loads but fails one or more conformance checks."""
+
+STATUS_FAILED_TO_LOAD: str = "failed to load"
+"""Status of a plugin that could not be imported or failed validation."""
+
+
+@dataclass(frozen=True)
+class CaseAttribute:
+    """The case attribute behind one feature column a theory reads.
+
+    Attributes
+    ----------
+    column
+        The feature column (``"pole_cinc"``, ``"capdist_km"``).
+    kind
+        ``"state"`` (the deciding state's attribute, column ``state_<attribute>``), ``"pole"``
+        (the pole's attribute, column ``pole_<attribute>``), ``"pair"`` (the state toward the
+        pole, column ``<attribute>``) or ``"key"`` (a key column every features table has).
+    attribute
+        The attribute's name in a case file (``"cinc"``).
+    description
+        Its meaning in the case schema, or ``""`` if the built-in cases do not carry it (a case
+        file must then add it).
+    """
+
+    column: str
+    kind: str
+    attribute: str
+    description: str
+
+    @property
+    def in_schema(self) -> bool:
+        """True if every built-in case carries the attribute (or it is a key column)."""
+        return self.kind == "key" or bool(self.description)
+
+    def __str__(self) -> str:
+        place = {"state": "state attribute", "pole": "pole attribute", "pair": "pair attribute", "key": "key column"}
+        text = f"{place[self.kind]} {self.attribute}"
+        if self.kind != "key" and self.column != self.attribute:
+            text += f" ({self.column})"
+        if not self.in_schema:
+            text += ": not in the built-in cases; add it to each case file"
+        return text
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the record as JSON-ready text fields."""
+        return {"column": self.column, "kind": self.kind, "attribute": self.attribute, "description": self.description}
+
+
+def case_attributes(columns: Sequence[str]) -> tuple[CaseAttribute, ...]:
+    """Map feature columns to the case attributes they are built from.
+
+    ``state_x`` is the deciding state's attribute ``x``, ``pole_x`` the pole's attribute ``x``
+    (both from :data:`~alliancelab.datasets.case.STATE_ATTRIBUTES`), any other name a pair
+    attribute (:data:`~alliancelab.datasets.case.PAIR_ATTRIBUTES`) -- the same reading
+    :func:`alliancelab.datasets.case.case_features` and :func:`split_extra_features` use.
+
+    Parameters
+    ----------
+    columns
+        Feature columns, e.g. a theory's ``feature_columns()``.
+
+    Returns
+    -------
+    tuple of CaseAttribute
+        One per column, in order.
+    """
+    found: list[CaseAttribute] = []
+    for column in columns:
+        if column in _KEY_COLUMNS:
+            found.append(CaseAttribute(column, "key", column, ""))
+        elif column.startswith(("state_", "pole_")):
+            kind, _, name = column.partition("_")
+            found.append(CaseAttribute(column, kind, name, STATE_ATTRIBUTES.get(name, "")))
+        else:
+            found.append(CaseAttribute(column, "pair", column, PAIR_ATTRIBUTES.get(column, "")))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class TheoryStatus:
+    """One line of ``alliancelab theories list``: a theory, whether it conforms, what it needs.
+
+    Attributes
+    ----------
+    name
+        The theory's name (for a plugin that failed to load, its entry point's name).
+    status
+        :data:`STATUS_OK`, :data:`STATUS_FAILED_CONFORMANCE` or :data:`STATUS_FAILED_TO_LOAD`.
+    reason
+        ``""`` when ``status`` is ok; else what failed (the failed checks, or why the plugin
+        could not be loaded).
+    references
+        The theory's references (none for a plugin that failed to load).
+    required_features
+        The case attributes behind the theory's ``feature_columns()`` (with its settings).
+    settings
+        The theory's settings.
+    title
+        The theory's title (``""`` for a plugin that failed to load).
+    source
+        ``module:Class`` of the theory, or the entry point's target.
+    checks
+        Every check's outcome, as :func:`check_results` gives them (none for a plugin that
+        failed to load).
+    """
+
+    name: str
+    status: str
+    reason: str
+    references: tuple[str, ...]
+    required_features: tuple[CaseAttribute, ...]
+    settings: Mapping[str, Any]
+    title: str = ""
+    source: str = ""
+    checks: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """The failed checks as ``"check_name: message"`` (as :func:`failed_checks` gives them)."""
+        return tuple(f"{name}: {message}" for name, message in self.checks.items() if message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``name, status, reason, references, required_features, settings`` for JSON."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "reason": self.reason,
+            "references": list(self.references),
+            "required_features": [a.to_dict() for a in self.required_features],
+            "settings": dict(self.settings),
+        }
+
+
+def theory_status(theory: Theory, *, seed: int = 0) -> TheoryStatus:
+    """Run the conformance checks on ``theory`` and describe it.
+
+    Parameters
+    ----------
+    theory
+        A loaded (validated) theory.
+    seed
+        Seed of the features the checks run on (:func:`default_features`).
+
+    Returns
+    -------
+    TheoryStatus
+    """
+    checks = check_results(theory, seed=seed)
+    failed = tuple(f"{name}: {message}" for name, message in checks.items() if message)
+    reason = ""
+    if failed:
+        reason = f"fails {len(failed)} of {len(CHECKS)} conformance checks: " + "; ".join(failed)
+    return TheoryStatus(
+        name=theory.name,
+        status=STATUS_FAILED_CONFORMANCE if failed else STATUS_OK,
+        reason=reason,
+        references=tuple(theory.references),
+        required_features=case_attributes(_declared_columns(theory)),
+        settings=_settings_or_empty(theory),
+        title=theory.title,
+        source=f"{type(theory).__module__}:{type(theory).__qualname__}",
+        checks=checks,
+    )
+
+
+def _settings_or_empty(theory: Theory) -> dict[str, Any]:
+    """The theory's settings, or none if ``settings()`` itself is broken (a failed check says so)."""
+    try:
+        return dict(theory.settings())
+    except Exception:  # noqa: BLE001 - listing a broken plugin must not crash the listing
+        return {}
+
+
+def theory_statuses(include_plugins: bool = True, *, seed: int = 0) -> list[TheoryStatus]:
+    """Describe every available theory, running the conformance checks on each.
+
+    Parameters
+    ----------
+    include_plugins
+        Also list the theories of the ``"alliancelab.theories"`` entry points.
+    seed
+        Seed of the features the checks run on.
+
+    Returns
+    -------
+    list of TheoryStatus
+        Built-in theories, then plugins (as :func:`~alliancelab.theories.registry.available_theories`
+        orders them), then the plugins that failed to load.
+    """
+    found, failures = available_theories(include_plugins=include_plugins)
+    statuses = [theory_status(theory, seed=seed) for theory in found.values()]
+    statuses += [
+        TheoryStatus(
+            name=failure.entry_point,
+            status=STATUS_FAILED_TO_LOAD,
+            reason=failure.error,
+            references=(),
+            required_features=(),
+            settings={},
+            source=failure.target,
         )
+        for failure in failures
+    ]
+    return statuses

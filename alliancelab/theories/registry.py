@@ -16,23 +16,39 @@ column names, ``panel_features`` and ``choice_signs`` mappings to +1 or -1, ``re
 and ``probabilistic`` booleans. A plugin that fails to import or to validate
 does not stop the others: it is recorded as a :class:`PluginFailure` (which entry point, what
 went wrong) and the rest load. Run :func:`alliancelab.theories.conformance.check_theory` in a
-plugin's own tests for the full behavioural checks.
+plugin's own tests for the full behavioural checks (``alliancelab theories check NAME`` runs
+them from the command line).
+
+A theory that is not installed can be named by its import path, ``package.module:Class``
+(:func:`load_theory`; :func:`get_theory` accepts either form): the module is imported from
+``sys.path`` and the current directory, the class validated like a plugin::
+
+    alliancelab compare --theories balance_of_power my_theories.rivalry:RivalryBalancing
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import inspect
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from alliancelab.errors import Problem, TheoryError
+from alliancelab.theories.balance_of_interests import BalanceOfInterests
 from alliancelab.theories.balance_of_power import BalanceOfPower
 from alliancelab.theories.balance_of_threat import BalanceOfThreat
 from alliancelab.theories.bandwagoning import Bandwagoning
 from alliancelab.theories.base import Theory
 from alliancelab.theories.baselines import BaseRate, Uniform
+from alliancelab.theories.buck_passing import BuckPassing
+from alliancelab.theories.ideological_solidarity import IdeologicalSolidarity
+from alliancelab.theories.omnibalancing import Omnibalancing
+from alliancelab.theories.proximity import Proximity
+from alliancelab.theories.regional_balance_of_threat import RegionalBalanceOfThreat
 
 __all__ = [
     "BUILTIN_THEORIES",
@@ -41,6 +57,8 @@ __all__ = [
     "available_theories",
     "builtin_theories",
     "get_theory",
+    "is_theory_spec",
+    "load_theory",
     "validate_theory",
 ]
 
@@ -51,6 +69,12 @@ BUILTIN_THEORIES: tuple[type[Theory], ...] = (
     BalanceOfPower,
     BalanceOfThreat,
     Bandwagoning,
+    RegionalBalanceOfThreat,
+    IdeologicalSolidarity,
+    BalanceOfInterests,
+    BuckPassing,
+    Omnibalancing,
+    Proximity,
     BaseRate,
     Uniform,
 )
@@ -129,7 +153,7 @@ def validate_theory(candidate: Any, source: str = "<memory>") -> Theory:
     if not isinstance(candidate, Theory):
         raise TheoryError(
             f"{source}: expected a Theory subclass or instance, got {type(candidate).__name__}; "
-            "point the entry point at a class derived from alliancelab.theories.base.Theory"
+            "point the entry point (or package.module:Class) at a class derived from alliancelab.theories.base.Theory"
         )
     problems: list[Problem] = []
     label = type(candidate).__qualname__
@@ -264,13 +288,120 @@ def available_theories(include_plugins: bool = True) -> tuple[dict[str, Theory],
     return theories, failures
 
 
+def is_theory_spec(text: str) -> bool:
+    """Return True if ``text`` names a theory by import path (``package.module:Class``), not by name."""
+    return ":" in text
+
+
+def _is_dotted_name(text: str) -> bool:
+    return bool(text) and all(part.isidentifier() for part in text.split("."))
+
+
+def _ensure_current_directory_importable() -> None:
+    """Let ``module:Class`` specs import modules of the current directory, as ``python -m`` does.
+
+    The ``alliancelab`` console script puts its own folder, not the current directory, first
+    on ``sys.path``. The current directory is appended (not prepended) so that it cannot shadow
+    an installed module of the same name.
+    """
+    here = os.getcwd()
+    if not any(entry in ("", ".") or os.path.abspath(entry) == here for entry in sys.path):
+        sys.path.append(here)
+    importlib.invalidate_caches()  # the module may have been written since the last import
+
+
+def _theory_classes_in(module: Any) -> list[str]:
+    """Names of the Theory subclasses defined in ``module`` (for "did you mean" messages)."""
+    return sorted(
+        name
+        for name, value in vars(module).items()
+        if inspect.isclass(value)
+        and issubclass(value, Theory)
+        and value is not Theory
+        and value.__module__ == module.__name__
+        and not inspect.isabstract(value)
+    )
+
+
+def load_theory(spec: str) -> Theory:
+    """Import and validate the theory named by ``package.module:Class``.
+
+    Parameters
+    ----------
+    spec
+        ``"package.module:Class"`` (or ``module:Class``; ``Class`` may be an attribute path
+        ``Outer.Inner``, and may also name a ready-made :class:`Theory` instance). The module is
+        imported from ``sys.path`` or the current directory; nothing needs to be installed.
+
+    Returns
+    -------
+    Theory
+        The validated instance (a class is instantiated with its default settings).
+
+    Raises
+    ------
+    TheoryError
+        Naming ``spec``, what went wrong and the fix: a malformed spec, a module that cannot be
+        found or fails to import, a missing class (listing the theory classes the module
+        defines), a misdeclared theory (:func:`validate_theory`), or a theory that takes the
+        name of a built-in one.
+    """
+    module_name, colon, attribute = (part.strip() for part in spec.partition(":"))
+    if not colon or not _is_dotted_name(module_name) or not _is_dotted_name(attribute):
+        raise TheoryError(
+            f"theory {spec!r}: expected a theory name or package.module:Class "
+            "(e.g. alliancelab_rivalry.theory:RivalryBalancing)"
+        )
+    _ensure_current_directory_importable()
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or module_name
+        if module_name == missing or module_name.startswith(missing + "."):
+            top = missing.split(".")[0]
+            raise TheoryError(
+                f"theory {spec!r}: cannot import module {module_name!r} (no module named {missing!r}); "
+                f"check the spelling, and run alliancelab from the folder that holds {top}/ (or {top}.py), "
+                "add that folder to PYTHONPATH, or install the package"
+            ) from exc
+        raise TheoryError(
+            f"theory {spec!r}: importing module {module_name!r} failed because it imports {missing!r}, "
+            "which is not installed; install it"
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - a plugin's own bug (SyntaxError, ...), reported
+        raise TheoryError(
+            f"theory {spec!r}: importing module {module_name!r} raised {type(exc).__name__}: {exc}; "
+            "fix the module (try `python -c 'import " + module_name + "'` to see the traceback)"
+        ) from exc
+    target: Any = module
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            defined = _theory_classes_in(module)
+            hint = (
+                f"theory classes defined there: {', '.join(defined)}"
+                if defined
+                else "name a class derived from alliancelab.theories.base.Theory defined in it"
+            )
+            raise TheoryError(f"theory {spec!r}: module {module_name!r} has no attribute {attribute!r}; {hint}")
+        target = getattr(target, part)
+    theory = validate_theory(target, source=f"theory {spec!r}")
+    builtin = {cls.name: cls for cls in BUILTIN_THEORIES}.get(theory.name)
+    if builtin is not None and type(theory) is not builtin:
+        raise TheoryError(
+            f"theory {spec!r}: its name {theory.name!r} is already used by the built-in "
+            f"{builtin.__module__}.{builtin.__qualname__}; give the theory a unique name"
+        )
+    return theory
+
+
 def get_theory(name: str, include_plugins: bool = True) -> Theory:
     """Return the theory called ``name`` with its default settings.
 
     Parameters
     ----------
     name
-        A built-in theory name or a plugin theory's name.
+        A built-in theory name, a plugin theory's name, or ``package.module:Class``
+        (:func:`load_theory`).
     include_plugins
         Also look among plugin theories.
 
@@ -281,16 +412,25 @@ def get_theory(name: str, include_plugins: bool = True) -> Theory:
     Raises
     ------
     TheoryError
-        If no theory has that name; the message lists the valid names and any plugin that
-        failed to load.
+        If no theory has that name (the message lists the valid names and any plugin that
+        failed to load), if ``name`` is a plugin that failed to load (saying why), or if a
+        ``module:Class`` cannot be loaded.
     """
+    if is_theory_spec(name):
+        return load_theory(name)
     builtins = builtin_theories()
     if name in builtins:
         return builtins[name]
     theories, failures = available_theories(include_plugins=include_plugins)
     if name in theories:
         return theories[name]
-    message = f"unknown theory {name!r}; valid names: {', '.join(theories)}"
+    for failure in failures:
+        if failure.entry_point == name:
+            raise TheoryError(f"theory {name!r} failed to load: {failure}", [failure.to_problem()])
+    message = (
+        f"unknown theory {name!r}; valid names: {', '.join(theories)} "
+        "(or give a theory that is not installed as package.module:Class)"
+    )
     if failures:
         message += f"; {len(failures)} plugin theor{'y' if len(failures) == 1 else 'ies'} failed to load:"
     raise TheoryError(message, [f.to_problem() for f in failures])

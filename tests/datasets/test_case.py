@@ -14,6 +14,7 @@ from alliancelab.datasets.case import (
     FORMAT_VERSION,
     NEUTRAL,
     OUTCOME_CONCEPTS,
+    PAIR_ATTRIBUTES,
     STATE_ATTRIBUTES,
     case_features,
     case_to_dict,
@@ -235,3 +236,31 @@ def test_power_measures_reach_the_features_with_state_and_pole_prefixes() -> Non
     # A missing pole GDP share stays missing (NaN), never 0.
     toward_b = features[(features["state"] == 200) & (features["option"] == "B")].iloc[0]
     assert math.isnan(toward_b["pole_gdp_share"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The attributes of issue 7
+
+
+def test_issue_7_attributes_have_a_fixed_meaning_and_source() -> None:
+    expected_state = {"terr_threat": "Miller 2022", "milex_per_soldier": "NMC v7.0",
+                      "cinc_10y_before": "NMC v7.0", "regional_rivals": "Thompson, Sakuwa & Suhas"}
+    for name, source in expected_state.items():
+        assert source in STATE_ATTRIBUTES[name], name
+    expected_pair = {"recent_disputes_years": "MID 5.0", "polity2_distance": "Polity5",
+                     "idealpoint_distance": "Bailey, Strezhnev & Voeten", "rival_patron": "ATOP 5.1"}
+    for name, source in expected_pair.items():
+        assert source in PAIR_ATTRIBUTES[name], name
+    assert "year before" in STATE_ATTRIBUTES["terr_threat"]
+    assert "proxy" in STATE_ATTRIBUTES["milex_per_soldier"]
+
+
+def test_issue_7_attributes_reach_the_features() -> None:
+    doc = minimal_document()
+    doc["poles"][0]["attributes"]["terr_threat"] = 0.5
+    doc["states"][0]["attributes"]["regional_rivals"] = 2
+    doc["states"][0]["toward"]["A"].update({"rival_patron": 1, "recent_disputes_years": 9})
+    features = case_features(parse_case(doc))
+    row = features[(features["state"] == 200) & (features["option"] == "A")].iloc[0]
+    assert row["pole_terr_threat"] == 0.5 and row["state_regional_rivals"] == 2
+    assert row["rival_patron"] == 1 and row["recent_disputes_years"] == 9

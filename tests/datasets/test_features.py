@@ -26,6 +26,8 @@ from alliancelab.datasets.features import (
 )
 from alliancelab.datasets.threat import walt_threat
 
+EARTH_KM = geo.EARTH_RADIUS_KM
+
 # --------------------------------------------------------------------------------------------
 # A hand-checkable world: four states, year 2000, every pair sharing a land border, so every
 # distance counts as 0 and projected power is cinc ** x with x = log10(10 - e).
@@ -525,3 +527,128 @@ def test_cap_share_matches_peacesciencer(
     expected = ps.cinc1 / (ps.cinc1 + ps.cinc2)
     np.testing.assert_allclose(out["cap_share1"], expected, rtol=1e-9)
     assert len(out) == 75 * 74  # every ordered pair of 1950's 75 members
+
+
+# --------------------------------------------------------------------------------------------
+# the features of the theories added with issue 7, on the hand-checked world
+#
+# Rivalries active in t-1 = 1999: 30-40 and 20-40 (10-20 ended in 1998, so it does not count).
+# ATOP alliances (any type) in 1999: 20-40 and 10-30; 10-20 in 2000 is year t, not t-1.
+# polity2 in 2000: 10 -> 8 and 30 -> 9 (democracies), 20 -> 2 (anocracy), 40 unknown.
+# Ideal points, session of 1999: 10 -> 1.0, 30 -> -0.5 (the 2000 session's 5.0 is t, ignored).
+# --------------------------------------------------------------------------------------------
+def issue7_context(years: tuple[int, ...] = (TOY_YEAR,), **changes: object) -> FeatureContext:
+    frames = toy_frames(years)
+    frames.update(
+        rivalries=pd.DataFrame({"ccode1": [30, 20, 10], "ccode2": [40, 40, 20],
+                                "styear": [1990, 1995, 1990], "endyear": [2005, 1999, 1998]}),
+        alliances=pd.DataFrame({"ccode1": [20, 40, 10, 30, 10, 20], "ccode2": [40, 20, 30, 10, 20, 10],
+                                "year": [1999, 1999, 1999, 1999, 2000, 2000]}),
+        democracy=pd.DataFrame({"ccode": [10, 20, 30, 40], "year": [TOY_YEAR] * 4,
+                                "polity2": [8.0, 2.0, 9.0, np.nan]}),
+        ideal_points=pd.DataFrame({"ccode": [10, 30, 10], "year": [1999, 1999, 2000],
+                                   "IdealPoint": [1.0, -0.5, 5.0]}),
+        alliance_years=(1815, 2018),
+    )
+    frames.update(changes)
+    return FeatureContext.from_frames(sorted(set(frames["system"]["year"])), **frames)
+
+
+@pytest.fixture(scope="module")
+def issue7_features() -> pd.DataFrame:
+    return add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=issue7_context())
+
+
+def test_rival_ally_by_hand(issue7_features: pd.DataFrame) -> None:
+    expected = {(30, 20): 1.0,  # 30's rival 40 is allied with 20
+                (40, 10): 1.0,  # 40's rival 30 is allied with 10
+                (20, 30): 0.0,  # 20's rival 40 is allied with 20 itself only
+                (10, 20): 0.0}  # 10 has no rival active in 1999; the 10-20 alliance is of 2000
+    for (first, second), value in expected.items():
+        assert row(issue7_features, first, second)["rival_ally12"] == value, (first, second)
+    assert issue7_features["rival_ally12"].sum() == 2.0
+
+
+def test_common_rival_by_hand(issue7_features: pd.DataFrame) -> None:
+    # 20 and 30 share the rival 40; no other pair shares one (40's rivals are 20 and 30 themselves)
+    ones = issue7_features.loc[issue7_features["common_rival"] == 1.0, ["ccode1", "ccode2"]]
+    assert sorted(map(tuple, ones.to_numpy().tolist())) == [(20, 30), (30, 20)]
+
+
+def test_regime_features_by_hand(issue7_features: pd.DataFrame) -> None:
+    assert row(issue7_features, 10, 30)["polity2_distance12"] == 1.0
+    assert row(issue7_features, 10, 30)["same_regime12"] == 1.0  # two democracies
+    assert row(issue7_features, 10, 20)["polity2_distance12"] == 6.0
+    assert row(issue7_features, 10, 20)["same_regime12"] == 0.0  # democracy and anocracy
+    assert pd.isna(row(issue7_features, 10, 40)["polity2_distance12"])  # 40 unknown
+    assert pd.isna(row(issue7_features, 40, 10)["same_regime12"])
+
+
+def test_idealpoint_distance_reads_the_session_before(issue7_features: pd.DataFrame) -> None:
+    assert row(issue7_features, 10, 30)["idealpoint_distance12"] == pytest.approx(1.5)
+    assert pd.isna(row(issue7_features, 10, 20)["idealpoint_distance12"])
+
+
+def test_appease_by_hand(issue7_features: pd.DataFrame) -> None:
+    # Every pair shares a land border, so projected power is cinc ** X and 10 (0.40) projects
+    # the most over the anocracy 20; the democracies get 0, 40 (polity unknown) NaN.
+    assert row(issue7_features, 20, 10)["appease12"] == 1.0
+    assert row(issue7_features, 20, 30)["appease12"] == 0.0
+    assert row(issue7_features, 20, 40)["appease12"] == 0.0
+    assert row(issue7_features, 10, 30)["appease12"] == 0.0
+    assert pd.isna(row(issue7_features, 40, 10)["appease12"])
+
+
+def test_geography_features_by_hand(issue7_features: pd.DataFrame) -> None:
+    # 10 at (0, 0) and 20 at (0, 10): ten degrees of the equator
+    km = EARTH_KM * math.radians(10.0)
+    assert row(issue7_features, 10, 20)["log_capdist"] == pytest.approx(math.log1p(km), rel=1e-12)
+    assert (issue7_features["land_border"] == 1.0).all()
+    apart = add_theory_features(directed_panel(CODES, [TOY_YEAR]),
+                                context=issue7_context(contiguity=toy_frames(land_border=False)["contiguity"]))
+    assert (apart["land_border"] == 0.0).all()
+
+
+def test_perceived_offense_dominance_by_year() -> None:
+    # buck_passing's coding: offense perceived dominant 1890-1914, defense 1933-1939
+    out = add_theory_features(directed_panel([10, 20], [1914, 1938, 1925, TOY_YEAR]),
+                              context=issue7_context((1914, 1938, 1925, TOY_YEAR)))
+    by_year = out.groupby("year")["perceived_offense_dominance"].first()
+    assert by_year[1914] == 1.0 and by_year[1938] == 0.0
+    assert np.isnan(by_year[1925]) and np.isnan(by_year[TOY_YEAR])
+
+
+def test_alliance_features_need_the_alliance_years() -> None:
+    out = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=issue7_context(alliance_years=(2005, 2018)))
+    assert out["rival_ally12"].isna().all()
+    assert out["common_rival"].notna().all()  # rivalries alone
+    # and without the new sources at all (the older context) every new feature is NaN or geography
+    plain = add_theory_features(directed_panel(CODES, [TOY_YEAR]), context=toy_context())
+    for column in ("rival_ally12", "polity2_distance12", "same_regime12", "idealpoint_distance12", "appease12"):
+        assert plain[column].isna().all(), column
+
+
+# real data ----------------------------------------------------------------------------------
+def test_polity2_frame_fills_isard_gaps_from_polity_iv(data_dir: Path) -> None:
+    # cow_democracy_isard.csv has no polity2 for the USSR (365) in 1923-1991;
+    # ccode_democracy_peacesciencer.csv (Polity IV 2017) has -7 for 1955. The USA's 1955 score
+    # is isard's own, read here from the file.
+    isard = pd.read_csv(data_dir / "cow_democracy_isard.csv")
+    usa = isard[(isard.ccode == 2) & (isard.year == 1955)]["polity2"].iloc[0]
+    assert isard[(isard.ccode == 365) & (isard.year == 1955)]["polity2"].isna().all()
+    frame = F.polity2_frame(data_dir).set_index(["ccode", "year"])["polity2"]
+    assert frame[(365, 1955)] == -7.0
+    assert frame[(2, 1955)] == usa
+
+
+def test_issue7_features_on_real_data(real_context: FeatureContext, data_dir: Path) -> None:
+    panel = pd.DataFrame({"ccode1": [2, 2], "ccode2": [200, 365], "year": [1950, 1950]})
+    out = add_theory_features(panel, context=real_context)
+    # The USA's rival the USSR (TSS tssr_id 100, 1945-1989) was allied with the UK in 1949
+    # (ATOP 5.1 dyad-years: 200-365 every year 1942-1955, the Anglo-Soviet treaty of 1942).
+    assert out.loc[0, "rival_ally12"] == 1.0
+    # |IdealPoint| USA - USSR in session 4 (1949), read from the file
+    votes = pd.read_csv(data_dir / "unga_idealpoints_all_apr2020.csv")
+    session = votes[votes.session == 4].set_index("ccode")["IdealPoint"]
+    assert out.loc[1, "idealpoint_distance12"] == pytest.approx(abs(session[2] - session[365]), rel=1e-12)
+    assert out.loc[1, "same_regime12"] == 0.0  # democracy (Polity5) and autocracy (Polity IV: -7)

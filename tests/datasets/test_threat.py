@@ -20,6 +20,9 @@ from alliancelab.datasets.threat import (
     aggressive_intentions,
     bdm_projected_power,
     offensive_capability,
+    preference_intentions,
+    relative_offensive_capability,
+    threat_index,
     walt_threat,
 )
 
@@ -204,3 +207,98 @@ def test_walt_threat_is_nonnegative_on_random_inputs() -> None:
         rng.uniform(0, 1, n), rng.uniform(0, 1, n), rng.integers(0, 5, n), rng.integers(0, 2, n),
     )
     assert (threat >= 0).all()
+
+
+# -- the case-level measures (issue 7) ---------------------------------------------------------
+
+
+def test_relative_offensive_capability_divides_by_the_states_figure() -> None:
+    result = relative_offensive_capability(np.array([3000.0, 500.0, np.nan]), 1500.0)
+    np.testing.assert_allclose(result[:2], [2.0, 1.0 / 3.0], rtol=1e-15)
+    assert np.isnan(result[2])
+
+
+@pytest.mark.parametrize("reference", [np.nan, 0.0, None])
+def test_relative_offensive_capability_without_a_usable_reference_is_the_own_figure(reference: float | None) -> None:
+    assert relative_offensive_capability(np.array([3000.0]), reference).tolist() == [3000.0]
+
+
+def test_relative_offensive_capability_broadcasts_and_keeps_ranks() -> None:
+    # The reference divides every figure alike, so the order of the poles never changes.
+    own = np.array([[1200.0, 800.0, 5000.0]])
+    for reference in (np.array([[1.0], [400.0], [np.nan]])):
+        ratios = relative_offensive_capability(own, reference)
+        assert np.argsort(ratios.ravel()).tolist() == [1, 0, 2]
+
+
+def test_relative_offensive_capability_rejects_negative_figures() -> None:
+    with pytest.raises(ValueError, match="milex_per_soldier"):
+        relative_offensive_capability(-1.0, 10.0)
+    with pytest.raises(ValueError, match="reference_milex_per_soldier"):
+        relative_offensive_capability(1.0, -10.0)
+
+
+def test_preference_intentions_adds_rivalry_and_distance() -> None:
+    result = preference_intentions(np.array([0.0, 0.5, 2.25, 0.0]), np.array([0, 1, True, 3]))
+    np.testing.assert_array_equal(result, [1.0, 2.5, 4.25, 2.0])
+
+
+def test_preference_intentions_missing_gives_nan() -> None:
+    result = preference_intentions(np.array([np.nan, 1.0]), np.array([0.0, np.nan]))
+    assert np.isnan(result).all()
+
+
+def test_preference_intentions_rejects_negative_distance() -> None:
+    with pytest.raises(ValueError, match="idealpoint_distance"):
+        preference_intentions(-0.1, 0)
+
+
+def test_threat_index_hand_computed() -> None:
+    # projected power 0.3 (exponent 1) x offense 2 x intentions 2.5
+    assert threat_index(0.3, KM_EXPONENT_ONE, 0, 2.0, 2.5) == pytest.approx(1.5, rel=1e-12)
+
+
+def test_threat_index_nan_where_a_component_is_missing() -> None:
+    assert np.isnan(threat_index(0.3, KM_EXPONENT_ONE, 0, np.nan, 1.0))
+    assert np.isnan(threat_index(0.3, KM_EXPONENT_ONE, 0, 1.0, np.nan))
+
+
+@pytest.mark.parametrize("component", ["offense", "intentions"])
+def test_threat_index_rejects_negative_components(component: str) -> None:
+    terms = {"offense": 1.0, "intentions": 1.0, component: -1.0}
+    with pytest.raises(ValueError, match=component):
+        threat_index(0.3, 100.0, 0, terms["offense"], terms["intentions"])
+
+
+def test_walt_threat_is_the_index_of_the_panel_measures() -> None:
+    rng = np.random.default_rng(3)
+    n = 200
+    args = (rng.uniform(0, 1, n), rng.uniform(0, 20000, n), rng.integers(0, 6, n), rng.uniform(0, 1, n),
+            rng.uniform(0, 1, n), rng.integers(0, 5, n), rng.integers(0, 2, n))
+    expected = threat_index(*args[:3], offensive_capability(args[3], args[4]), aggressive_intentions(args[5], args[6]))
+    np.testing.assert_array_equal(walt_threat(*args), expected)
+
+
+# -- the scales the conventions rest on (real data) --------------------------------------------
+
+
+def test_ideal_points_have_unit_standard_deviation(data_dir) -> None:
+    # preference_intentions weighs one unit of ideal-point distance like an active rivalry
+    # because the ideal points' standard deviation over all country-sessions is about 1
+    # (April 2020 release: 0.985, checked with pandas on unga_idealpoints_all_apr2020.csv).
+    from alliancelab.datasets.loaders import load_unga_ideal_points
+
+    points = load_unga_ideal_points(data_dir)["IdealPoint"]
+    assert len(points) == 10469
+    assert points.std() == pytest.approx(0.985, abs=0.001)
+    assert abs(points.mean()) < 1e-6
+
+
+def test_most_state_years_have_a_positive_territorial_threat(data_dir) -> None:
+    # balance_of_threat's docstring: about 80% of the state-years of Miller's (2022) file lie
+    # above the scale's origin (0.804 of 14,781, checked with pandas on latent_territorial_threat.csv).
+    from alliancelab.datasets.loaders import load_territorial_threat
+
+    threat = load_territorial_threat(data_dir)["lterrthreat"]
+    assert len(threat) == 14781
+    assert (threat > 0).mean() == pytest.approx(0.804, abs=0.001)

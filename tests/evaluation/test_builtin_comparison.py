@@ -66,7 +66,7 @@ def test_scores_by_concept_pool_the_right_cases(default: ComparisonResult, cases
     by_concept = default.scores(by="concept").set_index(["theory", "scope"])
     sizes = {}
     for case in cases:
-        sizes[case.outcome_concept] = sizes.get(case.outcome_concept, 0) + len(case.states)
+        sizes[case.outcome_concept] = sizes.get(case.outcome_concept, 0) + sum(s.in_scope for s in case.states)
     # 1955 and 2004 count treaties, 1914 and 1939 war sides (the case files' outcome.concept)
     assert sizes == {"treaty": 28 + 189, "war_side": 17 + 27}
     for concept, n in sizes.items():

@@ -29,11 +29,13 @@ def test_columns_and_rows(table: pd.DataFrame, cases) -> None:
     assert list(table.columns[: len(SENSITIVITY_COLUMNS)]) == list(SENSITIVITY_COLUMNS)
     assert set(table.columns[len(SENSITIVITY_COLUMNS) :]) <= {"ci_low", "ci_high"}
     assert (table["setting"] == SETTING).all()
-    assert table["value"].tolist() == ["0.1"] * 5 + ["0.2"] * 5
+    n_theories = len(builtin_theories())
+    assert table["value"].tolist() == ["0.1"] * n_theories + ["0.2"] * n_theories
     for _, rows in table.groupby("value"):
         assert sorted(rows["theory"]) == sorted(builtin_theories())
-        assert sorted(rows["rank"]) == [1, 2, 3, 4, 5]
-    assert (table["n"] == sum(len(case.states) for case in cases)).all()
+        assert sorted(rows["rank"]) == list(range(1, n_theories + 1))
+    # in-scope decisions only: states marked out of scope are scored apart
+    assert (table["n"] == sum(state.in_scope for case in cases for state in case.states)).all()
 
 
 def test_the_default_value_reproduces_a_plain_comparison(table: pd.DataFrame, cases) -> None:

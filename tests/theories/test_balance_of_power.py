@@ -8,9 +8,11 @@ the favoured options share ``1 - error_rate`` and every option also gets
 from __future__ import annotations
 
 import math
+import sys
 
 import pytest
 
+from alliancelab.datasets.case import Case, Pole, StateRecord, case_features
 from alliancelab.errors import TheoryError
 from alliancelab.theories.balance_of_power import BalanceOfPower
 from alliancelab.theories.base import NO_PREDICTION
@@ -209,3 +211,36 @@ def test_power_share_uses_the_power_setting(make_features):
 def test_power_share_is_zero_when_every_pole_has_zero_power(make_features):
     features = make_features({"A": {"cinc": 0.0}, "B": {"cinc": 0.0}}, [STATE])
     assert BalanceOfPower().choice_features(features)["power_share"].tolist() == [0.0, 0.0, 0.0]
+
+
+# -- the state-level reading of a systemic theory ---------------------------------------------
+
+
+def test_scope_is_left_to_the_harness():
+    # "If they are free to choose" (Waltz 1979: 127) is honoured by the cases' out_of_scope
+    # marking, which the harness reads; the rule itself predicts the same for every state.
+    poles = (
+        Pole(id="A", ccode=900, name="Pole A", attributes={"cinc": 0.3}),
+        Pole(id="B", ccode=901, name="Pole B", attributes={"cinc": 0.2}),
+    )
+
+    def case(scope: str) -> Case:
+        states = tuple(
+            StateRecord(ccode=ccode, name=f"State {ccode}", attributes=dict(STATE), toward={"A": {}, "B": {}},
+                        observed="A", out_of_scope=reason)
+            for ccode, reason in ((100, ""), (101, scope))
+        )
+        return Case(name="toy", title="Toy", year=1900, poles=poles, states=states,
+                    outcome_rule="hand-built for a unit test")
+
+    theory = BalanceOfPower()
+    free, occupied = case_features(case("")), case_features(case("occupied by A"))
+    assert theory.predict(occupied).tolist() == theory.predict(free).tolist()
+    assert theory.explain(occupied).reasons.tolist() == ["balance against A"] * 6
+
+
+def test_cites_the_systemic_to_state_level_argument():
+    text = " ".join(BalanceOfPower.references)
+    assert "International Politics Is Not Foreign Policy" in text and "Elman" in text
+    doc = sys.modules[BalanceOfPower.__module__].__doc__ or ""
+    assert "free to choose" in doc and "out_of_scope" in doc

@@ -38,14 +38,22 @@ from alliancelab.theories._columns import POWER_MEASURES
 from alliancelab.theories.base import ROW_KEYS, decision_ids
 from alliancelab.theories.conformance import (
     CHECKS,
+    STATUS_FAILED_CONFORMANCE,
+    STATUS_FAILED_TO_LOAD,
+    STATUS_OK,
     ConformanceError,
+    case_attributes,
     check_feature_columns_honoured,
+    check_results,
     check_theory,
+    failed_checks,
     observed_rows,
     synthetic_cases,
     synthetic_features,
+    theory_statuses,
 )
 from alliancelab.theories.strategies import feature_tables, feature_tables_with_outcomes
+from alliancelab.theories.testing import ConformanceCheck, conformance_params, parametrize_conformance
 
 THEORIES = list(builtin_theories().values())
 THEORY_IDS = [t.name for t in THEORIES]
@@ -55,20 +63,24 @@ PROPERTY_SETTINGS = settings(max_examples=50, deadline=None, suppress_health_che
 # -- the suite passes on every built-in theory ----------------------------------------------
 
 
-@pytest.mark.parametrize("theory", THEORIES, ids=THEORY_IDS)
-def test_builtin_theory_passes_the_conformance_suite(theory):
-    check_theory(theory)
+# One test per theory and check (ids "balance_of_power-check_probabilities_valid", ...), on the
+# table check_theory uses by default, then on complete data.
+@parametrize_conformance(*THEORIES)
+def test_builtin_theory_passes_each_conformance_check(check):
+    check()
 
 
-@pytest.mark.parametrize("theory", THEORIES, ids=THEORY_IDS)
-@pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
-def test_each_check_on_complete_data(theory, check):
-    check(theory, synthetic_features(3, n_cases=5))
+@parametrize_conformance(*THEORIES, features=lambda t: synthetic_features(3, n_cases=5, extra_features=t.feature_columns()))
+def test_each_check_on_complete_data(check):
+    check()
 
 
 @pytest.mark.parametrize("theory", THEORIES, ids=THEORY_IDS)
 def test_conformance_without_neutral_option(theory):
-    check_theory(theory, synthetic_features(11, n_cases=5, neutral_option=False, missing_rate=0.1))
+    check_theory(
+        theory,
+        synthetic_features(11, n_cases=5, neutral_option=False, missing_rate=0.1, extra_features=theory.feature_columns()),
+    )
 
 
 # -- property tests of the contract ---------------------------------------------------------
@@ -486,3 +498,199 @@ def test_missing_rate_zero_means_no_missing_attributes():
     pole_columns = [c for c in features.columns if c.startswith("pole_")] + list(PAIR_ATTRIBUTES)
     assert not features.loc[poles, pole_columns].isna().any().any()
     assert not math.isnan(features["state_cinc"].sum())
+
+
+# -- failed_checks: every failure as "check_name: message" ------------------------------------
+
+
+@dataclass(frozen=True)
+class TwoFaults(ReadsOutcome):
+    """Reads the outcome and cites nothing: two independent checks fail."""
+
+    name: ClassVar[str] = "two_faults"
+    references: ClassVar[tuple[str, ...]] = ()
+
+
+def test_failed_checks_lists_every_failure_not_only_the_first():
+    failed = failed_checks(TwoFaults())
+    names = [entry.partition(":")[0] for entry in failed]
+    assert "check_declares_metadata" in names and "check_does_not_read_outcome" in names
+    # In the order of CHECKS, each once, the message without the "theory ... fails" preamble.
+    order = [check.__name__ for check in CHECKS]
+    assert names == sorted(set(names), key=order.index)
+    outcome = next(entry for entry in failed if entry.startswith("check_does_not_read_outcome: "))
+    assert "a theory must not read outcomes" in outcome and "fails check_" not in outcome
+
+
+def test_failed_checks_is_empty_for_a_sound_theory_and_agrees_with_check_theory():
+    assert failed_checks(Sound()) == ()
+    check_theory(Sound())  # does not raise either
+    with pytest.raises(ConformanceError) as raised:
+        check_theory(TwoFaults())
+    assert [e.partition(":")[0] for e in failed_checks(TwoFaults())] == raised.value.to_frame()["check"].tolist()
+
+
+def test_check_results_reports_every_check_in_order():
+    results = check_results(ReadsPosition())
+    assert list(results) == [check.__name__ for check in CHECKS]
+    assert results["check_row_order_invariance"] and not results["check_declares_metadata"]
+
+
+@dataclass(frozen=True)
+class BrokenColumns(Sound):
+    """feature_columns() itself raises: the suite still runs and reports it."""
+
+    name: ClassVar[str] = "broken_columns"
+
+    def feature_columns(self):
+        raise RuntimeError("no columns today")
+
+
+def test_failed_checks_survives_a_theory_that_breaks_the_checks_themselves():
+    failed = failed_checks(BrokenColumns())
+    assert any(entry.startswith("check_declares_metadata: ") and "no columns today" in entry for entry in failed)
+    assert any("raised" in entry for entry in failed)
+
+
+# -- the case attributes behind feature columns ---------------------------------------------
+
+
+def test_case_attributes_map_columns_to_state_pole_and_pair_attributes():
+    mapped = case_attributes(["pole_cinc", "state_polity2", "capdist_km", "year", "state_trade"])
+    assert [(a.kind, a.attribute) for a in mapped] == [
+        ("pole", "cinc"), ("state", "polity2"), ("pair", "capdist_km"), ("key", "year"), ("state", "trade"),
+    ]
+    assert mapped[0].description == STATE_ATTRIBUTES["cinc"] and mapped[2].description == PAIR_ATTRIBUTES["capdist_km"]
+    assert [a.in_schema for a in mapped] == [True, True, True, True, False]
+    assert str(mapped[0]) == "pole attribute cinc (pole_cinc)"
+    assert str(mapped[2]) == "pair attribute capdist_km"
+    assert "add it to each case file" in str(mapped[4])
+
+
+# -- theory_statuses: what `alliancelab theories list` shows -----------------------------------
+
+
+class _EntryPoint:
+    def __init__(self, name, loaded=None, error=None):
+        self.name, self.value, self._loaded, self._error = name, f"fake:{name}", loaded, error
+
+    def load(self):
+        if self._error is not None:
+            raise self._error
+        return self._loaded
+
+
+def test_theory_statuses_run_the_checks_on_builtins_and_plugins(monkeypatch):
+    import importlib.metadata
+
+    plugins = [_EntryPoint("a_sound", Sound), _EntryPoint("b_reads_outcome", ReadsOutcome),
+               _EntryPoint("c_missing", error=ImportError("No module named 'fake'")),
+               _EntryPoint("d_two_faults", TwoFaults)]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **params: plugins)
+    statuses = {status.name: status for status in theory_statuses()}
+    assert all(statuses[name].status == STATUS_OK for name in THEORY_IDS)
+    assert statuses["sound"].status == STATUS_OK and statuses["sound"].reason == ""
+    faulty = statuses["reads_outcome"]
+    assert faulty.status == STATUS_FAILED_CONFORMANCE
+    assert faulty.reason.startswith(f"fails 1 of {len(CHECKS)} conformance checks: check_does_not_read_outcome: ")
+    assert faulty.failed == failed_checks(ReadsOutcome())
+    # Misdeclared (no references) is caught when the plugin is registered: it never loads.
+    assert statuses["c_missing"].status == STATUS_FAILED_TO_LOAD and "fake" in statuses["c_missing"].reason
+    assert statuses["d_two_faults"].status == STATUS_FAILED_TO_LOAD and "references" in statuses["d_two_faults"].reason
+    assert list(statuses)[-2:] == ["c_missing", "d_two_faults"]
+    record = statuses["sound"].to_dict()
+    assert list(record) == ["name", "status", "reason", "references", "required_features", "settings"]
+    assert record["required_features"] == [
+        {"column": "pole_milper", "kind": "pole", "attribute": "milper", "description": STATE_ATTRIBUTES["milper"]}
+    ]
+    assert record["settings"] == {"error_rate": 0.1}
+
+
+# -- the pytest helper ---------------------------------------------------------------------------
+
+
+def test_conformance_params_give_one_test_per_check_named_after_it():
+    params = conformance_params(Sound())
+    assert [p.id for p in params] == [check.__name__ for check in CHECKS]
+    assert all(isinstance(p.values[0], ConformanceCheck) for p in params)
+    several = conformance_params(BalanceOfPower(), BalanceOfPower(power="milex"), Sound())
+    ids = [p.id for p in several]
+    assert len(set(ids)) == len(ids) == 3 * len(CHECKS)
+    assert "balance_of_power-check_probabilities_valid" in ids
+    assert "balance_of_power(power=milex)-check_probabilities_valid" in ids
+    assert "sound-check_probabilities_valid" in ids
+
+
+def test_a_bound_check_raises_when_the_theory_fails_it():
+    by_name = {p.id: p.values[0] for p in conformance_params(ReadsOutcome())}
+    by_name["check_row_order_invariance"]()  # passes
+    with pytest.raises(ConformanceError, match="check_does_not_read_outcome"):
+        by_name["check_does_not_read_outcome"]()
+
+
+def test_the_helper_builds_features_once_per_theory_and_only_when_run():
+    built = []
+
+    def features(theory):
+        built.append(theory.name)
+        return synthetic_features(2, n_cases=3, extra_features=theory.feature_columns())
+
+    params = conformance_params(Sound(), features=features)
+    assert built == []  # nothing built at collection time
+    for param in params[:3]:
+        param.values[0]()
+    assert built == ["sound"]
+
+
+def test_the_helper_wants_instances():
+    with pytest.raises(TypeError, match="MyTheory()"):
+        conformance_params(Sound)
+    with pytest.raises(TypeError, match="at least one"):
+        conformance_params()
+
+
+# -- realistic draws of the issue-7 attributes ------------------------------------------------
+
+NEW_COLUMNS = (
+    "state_terr_threat", "pole_terr_threat", "pole_milex_per_soldier", "state_cinc_10y_before",
+    "state_regional_rivals", "polity2_distance", "idealpoint_distance", "recent_disputes_years", "rival_patron",
+)
+
+
+def _drawn(column: str) -> pd.Series:
+    features = synthetic_features(0, n_cases=60, extra_features=NEW_COLUMNS)
+    if column.startswith("state_"):  # one value per deciding state
+        return features.groupby(["case", "state"])[column].first()
+    return features.loc[~features["is_neutral"].to_numpy(dtype=bool), column]
+
+
+def test_new_attributes_are_drawn_in_their_documented_ranges():
+    # Ranges as attributes.md defines them: distances of Polity2 (-10..10) scores, a count of
+    # the ten years MID covers, 0/1 flags, small rivalry counts, CINC shares.
+    polity = _drawn("polity2_distance")
+    assert polity.between(0, 20).all() and (polity == polity.round()).all() and polity.nunique() > 5
+    years = _drawn("recent_disputes_years")
+    assert years.between(0, 10).all() and (years == years.round()).all() and (years == 10).mean() > 0.6
+    assert set(_drawn("rival_patron")) == {0.0, 1.0}
+    rivals = _drawn("state_regional_rivals")
+    assert rivals.between(0, 6).all() and (rivals == rivals.round()).all() and (rivals == 0).mean() > 0.2
+    assert _drawn("state_cinc_10y_before").between(0.0, 1.0).all()
+    assert _drawn("idealpoint_distance").between(0.0, 6.0).all()
+
+
+def test_new_attribute_draws_stay_within_the_real_files(data_dir):
+    # The real ranges: Miller (2022) lterrthreat, NMC v7.0 milex / milper, UNGA ideal points.
+    threat = pd.read_csv(data_dir / "latent_territorial_threat.csv", usecols=["lterrthreat"])["lterrthreat"]
+    nmc = pd.read_csv(data_dir / "cow_nmc_v7.0.csv", usecols=["milex", "milper"])
+    nmc = nmc[(nmc["milex"] >= 0) & (nmc["milper"] > 0)]
+    per_soldier = nmc["milex"] / nmc["milper"]
+    ideal = pd.read_csv(data_dir / "unga_idealpoints_all_apr2020.csv", usecols=["IdealPoint"])["IdealPoint"]
+    for column, real in (("state_terr_threat", threat), ("pole_terr_threat", threat)):
+        drawn = _drawn(column)
+        assert real.min() <= drawn.min() and drawn.max() <= real.max()
+        assert (drawn < 0).any()  # negative threat occurs in the file (5% below -0.34)
+        assert abs(drawn.median() - real.median()) < 0.1
+    drawn = _drawn("pole_milex_per_soldier")
+    assert per_soldier.min() <= drawn.min() and drawn.max() <= per_soldier.max()
+    assert 0.2 < drawn.median() / per_soldier.median() < 5
+    assert _drawn("idealpoint_distance").max() <= ideal.max() - ideal.min()

@@ -24,6 +24,7 @@ from alliancelab.theories import (
     get_theory,
     validate_theory,
 )
+from alliancelab.theories.registry import is_theory_spec, load_theory
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,11 @@ def install_entry_points(monkeypatch):
 
 
 def test_builtin_theories_in_fixed_order():
-    assert list(builtin_theories()) == ["balance_of_power", "balance_of_threat", "bandwagoning", "base_rate", "uniform"]
+    assert list(builtin_theories()) == [
+        "balance_of_power", "balance_of_threat", "bandwagoning", "regional_balance_of_threat",
+        "ideological_solidarity", "balance_of_interests", "buck_passing", "omnibalancing", "proximity",
+        "base_rate", "uniform",
+    ]
     assert [cls.name for cls in BUILTIN_THEORIES] == list(builtin_theories())
 
 
@@ -118,7 +123,7 @@ def test_well_formed_plugins_are_registered_after_the_builtins(install_entry_poi
     )
     # The instance is listed second (sorted by entry-point name) but has the same theory name.
     found, failures = available_theories()
-    assert list(found)[:5] == list(builtin_theories())
+    assert list(found)[: len(BUILTIN_THEORIES)] == list(builtin_theories())
     assert found["contrarian"] == Contrarian(error_rate=0.2)  # "as_instance" sorts first
     assert [f.entry_point for f in failures] == ["contrarian"]
     assert "already used" in failures[0].error
@@ -236,3 +241,90 @@ def test_importing_theories_does_not_need_hypothesis():
 def test_package_exports():
     for name in theories.__all__:
         assert hasattr(theories, name)
+
+
+# -- theories named by import path: package.module:Class ----------------------------------------
+
+GOOD_MODULE = '''
+from dataclasses import dataclass
+from typing import ClassVar
+
+from alliancelab.theories.base import Theory
+
+
+@dataclass(frozen=True)
+class Loyalist(Theory):
+    """Favours the first option of every decision."""
+
+    name: ClassVar[str] = "{name}"
+    title: ClassVar[str] = "Loyalist (test)"
+    references: ClassVar[tuple[str, ...]] = ("Nobody. 2024. A test theory.",)
+
+    def option_weights(self, features):
+        return (features.groupby(["case", "state"]).cumcount() == 0).to_numpy(dtype=float)
+'''
+
+
+@pytest.fixture
+def module_dir(tmp_path, monkeypatch):
+    """A fresh folder as the current directory, not on sys.path (as under the console script)."""
+    here = str(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", ".", here)])
+    written: list[str] = []
+
+    def write(module: str, text: str) -> str:
+        (tmp_path / f"{module}.py").write_text(text)
+        written.append(module)
+        return module
+
+    yield write
+    for module in written:
+        sys.modules.pop(module, None)
+
+
+def test_load_theory_imports_a_class_from_the_current_directory(module_dir):
+    module = module_dir("registry_spec_good", GOOD_MODULE.format(name="loyalist"))
+    theory = load_theory(f"{module}:Loyalist")
+    assert theory.name == "loyalist" and type(theory).__name__ == "Loyalist"
+    # get_theory takes the same spec, and sees a valid theory.
+    assert get_theory(f"{module}:Loyalist") == theory
+    assert is_theory_spec(f"{module}:Loyalist") and not is_theory_spec("loyalist")
+
+
+def test_get_theory_loads_a_builtin_class_by_its_path():
+    assert get_theory("alliancelab.theories.balance_of_power:BalanceOfPower") == BalanceOfPower()
+
+
+@pytest.mark.parametrize(
+    ("spec", "module_text", "fragments"),
+    [
+        ("no colon here", None, ["package.module:Class"]),
+        ("bad module name:Thing", None, ["package.module:Class"]),
+        ("registry_spec_absent:Thing", None, ["cannot import module 'registry_spec_absent'", "PYTHONPATH", "install"]),
+        ("registry_spec_dep:Thing", "import alliancelab_no_such_dependency\n", ["alliancelab_no_such_dependency", "install it"]),
+        ("registry_spec_raises:Thing", "raise RuntimeError('boom at import')\n", ["RuntimeError: boom at import", "fix the module"]),
+        ("registry_spec_named:Missing", GOOD_MODULE.format(name="loyalist"), ["no attribute 'Missing'", "Loyalist"]),
+        ("registry_spec_plain:Thing", "Thing = 42\n", ["expected a Theory subclass or instance", "int"]),
+        ("registry_spec_taken:Loyalist", GOOD_MODULE.format(name="balance_of_power"), ["already used by the built-in", "unique name"]),
+        ("registry_spec_bad_name:Loyalist", GOOD_MODULE.format(name="Bad Name"), ["name", "lower-case"]),
+    ],
+    ids=["no_colon", "bad_module_name", "absent_module", "absent_dependency", "raises_on_import",
+         "absent_class", "not_a_theory", "takes_a_builtin_name", "misdeclared"],
+)
+def test_load_theory_says_what_is_wrong_and_the_fix(module_dir, spec, module_text, fragments):
+    if module_text is not None:
+        module_dir(spec.partition(":")[0], module_text)
+    with pytest.raises(TheoryError) as raised:
+        get_theory(spec)
+    message = str(raised.value)
+    assert repr(spec) in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_get_theory_names_a_plugin_that_failed_to_load(install_entry_points):
+    install_entry_points(FakeEntryPoint("c_unreferenced", Unreferenced))
+    with pytest.raises(TheoryError) as raised:
+        get_theory("c_unreferenced")
+    assert "failed to load" in str(raised.value) and "references" in str(raised.value)
