@@ -38,7 +38,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alliancelab.errors import InputError
 
@@ -100,7 +100,8 @@ def _default_processes() -> int:
 
 def _add_comparison_options(parser: argparse.ArgumentParser) -> None:
     """The options every command that runs a comparison shares."""
-    parser.add_argument("--cases", nargs="+", metavar="NAME|FILE", help="built-in case names or case files (default: all built-in)")
+    parser.add_argument("--cases", nargs="+", metavar="NAME|FILE", help="built-in case names or case files (default: the built-in cases, one reading per episode)")
+    parser.add_argument("--readings", choices=("default", "alternative"), default=None, help="without --cases: pool every episode's default reading (default) or its alternative reading")
     parser.add_argument("--theories", nargs="+", metavar="NAME|MODULE:CLASS", help="theory names, or package.module:Class of a theory that is not installed (default: all available)")
     parser.add_argument("--link", default="two-stage", metavar="NAME", help="how verdicts become probabilities: two-stage (default), fixed, error, clogit")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="THEORY.SETTING=VALUE", help="set a theory setting (repeatable), e.g. balance_of_power.power=milex")
@@ -252,6 +253,17 @@ def _chosen_theories(args: argparse.Namespace) -> dict[str, Theory]:
     return apply_assignments(theories, args.assignments)
 
 
+def _chosen_cases(args: argparse.Namespace) -> list[Any]:
+    """The cases a command compares: ``--cases``, else one reading per episode (``--readings``)."""
+    from alliancelab.datasets.case import load_cases, reading_set_names
+
+    if args.cases and args.readings:
+        raise InputError("--readings chooses among the built-in cases; give it without --cases, or name the readings in --cases")
+    if args.cases:
+        return load_cases(args.cases)
+    return load_cases(reading_set_names(args.readings or "default"))
+
+
 def _command_line(argv: Sequence[str]) -> str:
     return "alliancelab " + " ".join(shlex.quote(a) for a in argv)
 
@@ -260,10 +272,9 @@ def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from alliancelab.reporting.report import prepare_figure_worker, write_report
 
     prepare_figure_worker()  # matplotlib loads in the worker while the comparison runs here
-    from alliancelab.datasets.case import load_cases
     from alliancelab.evaluation.compare import compare
 
-    cases = load_cases(args.cases)
+    cases = _chosen_cases(args)
     theories = _chosen_theories(args)
     result = compare(
         theories,
@@ -323,14 +334,13 @@ def _cmd_whatif(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from alliancelab.datasets.case import load_cases
     from alliancelab.evaluation.links import make_link
     from alliancelab.evaluation.sensitivity import sensitivity
     from alliancelab.reporting.outputs import write_sensitivity
     from alliancelab.theories.settings import coerce_setting, parse_variation
 
     make_link(args.link)
-    cases = load_cases(args.cases)
+    cases = _chosen_cases(args)
     theories = _chosen_theories(args)
     variations = []
     for text in args.vary:

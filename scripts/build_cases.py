@@ -35,7 +35,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -633,6 +633,10 @@ class CaseSpec:
         Why the selection rule (docs/cases.md) takes this episode.
     reading
         Which reading of the record this case is, if the episode ships more than one.
+    default_reading
+        Whether this reading is the one a comparison pools by default (one per episode part;
+        docs/cases.md gives the rule: the reading that follows its data set's record as it
+        stands, without a reading-specific correction).
     hand_codings, out_of_scope, partial_members, extra_sources, state_names
         As :func:`build_case` takes them.
     """
@@ -650,6 +654,7 @@ class CaseSpec:
     description: str
     notes: str = ""
     reading: str = ""
+    default_reading: bool = True
     hand_codings: Mapping[int, HandCoding] = field(default_factory=dict)
     out_of_scope: Mapping[int, str] = field(default_factory=dict)
     partial_members: str = "ask"
@@ -665,7 +670,7 @@ class CaseSpec:
     def build(self, data_dir: Path) -> Case:
         """Build the case from ``data_dir``."""
         states = self.states if isinstance(self.states, str) else self.states(data_dir)
-        return build_case(
+        case = build_case(
             self.name, self.title, self.year, self.poles, states, self.rule(data_dir),
             data_dir=data_dir, description=self.description, notes=self.notes,
             state_names=dict(self.state_names), outcome_concept=self.outcome_concept,
@@ -673,6 +678,7 @@ class CaseSpec:
             partial_members=self.partial_members,  # type: ignore[arg-type]
             extra_sources=self.extra_sources,
         )
+        return replace(case, episode=self.episode, reading=self.reading, default_reading=self.default_reading)
 
 
 # ---- 1853: the Crimean War -------------------------------------------------------------------
@@ -727,7 +733,7 @@ CRIMEA_FOUGHT = CaseSpec(
     **_CRIMEA_COMMON,  # type: ignore[arg-type]
 )
 CRIMEA_FIRST = CaseSpec(
-    name="crimean_war_1853__first_side", reading="first side taken, by treaty or war, 1853-1856",
+    name="crimean_war_1853__first_side", default_reading=False, reading="first side taken, by treaty or war, 1853-1856",
     title="The Crimean War, 1853-1856: first side taken",
     outcome=FirstSideRule(_CRIMEA_WAR), outcome_concept="alignment",
     notes=(
@@ -984,7 +990,7 @@ EUROPE_1939_FOUGHT = CaseSpec(
     **_WWII_COMMON,  # type: ignore[arg-type]
 )
 EUROPE_1939_FIRST = CaseSpec(
-    name="europe_1939__first_side", reading="first side taken, by treaty or war, 1939-1941",
+    name="europe_1939__first_side", default_reading=False, reading="first side taken, by treaty or war, 1939-1941",
     title="Allies vs Axis, 1939-1941: first side taken",
     outcome=FirstSideRule(_WWII_WAR, rationale=(
         "Hand codings (reasons in the states' notes) give the Soviet Union and Yugoslavia the "
@@ -1158,7 +1164,7 @@ def _defense_ties_rule(data_dir: Path) -> OutcomeRule:
 
 
 COLD_WAR_1955_TIES = CaseSpec(
-    name="cold_war_europe_1955__defense_ties",
+    name="cold_war_europe_1955__defense_ties", default_reading=False,
     reading="bloc membership, or a defense treaty with a pole or a member of its bloc",
     title="NATO vs the Warsaw Pact, Europe 1955: blocs and defense ties",
     outcome=_defense_ties_rule,
@@ -1334,7 +1340,9 @@ AFRICA_1978 = CaseSpec(
         "reading would change them: Zaire, helped by a US airlift against the Shaba invasions "
         "(1977, 1978), and Somalia, which abrogated its Soviet treaty (ATOP 3735) in November "
         "1977 and turned to the West, would be USA; Congo-Brazzaville, USSR (its treaty, ATOP "
-        "3890, came in 1981)."
+        "3890, came in 1981). Angola and Ethiopia, whose governments Cuban troops helped hold in "
+        "1978, stay in scope: Cuba is not a pole (scope rule S3 counts a pole's forces); the "
+        "alternative reading puts them out of scope."
     ),
 )
 
@@ -1587,7 +1595,7 @@ PRIMACY_AMERICAS_ALL = CaseSpec(
     **_PRIMACY_COMMON,  # type: ignore[arg-type]
 )
 PRIMACY_AMERICAS_NO_CHARTER = CaseSpec(
-    name="us_primacy_2004_americas__without_charter_only", region="americas",
+    name="us_primacy_2004_americas__without_charter_only", region="americas", default_reading=False,
     reading="defense obligations, ties only through a regional charter left out",
     title="US primacy, 2004: the Americas, without charter-only ties",
     states=_americas_2004,
@@ -1619,7 +1627,7 @@ PRIMACY_POST_COMMUNIST_ALL = CaseSpec(
     **_PRIMACY_COMMON,  # type: ignore[arg-type]
 )
 PRIMACY_POST_COMMUNIST_NO_CHARTER = CaseSpec(
-    name="us_primacy_2004_post_communist__without_charter_only", region="europe, asia",
+    name="us_primacy_2004_post_communist__without_charter_only", region="europe, asia", default_reading=False,
     reading="defense obligations, ties only through a regional charter left out",
     title="US primacy, 2004: the post-communist states, without charter-only ties",
     states=_post_communist_2004,

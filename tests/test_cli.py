@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from alliancelab.datasets.case import builtin_case_names, builtin_case_path
+from alliancelab.datasets.case import builtin_case_names, builtin_case_path, default_case_names
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -52,8 +52,8 @@ def test_compare_writes_every_file(compare_run: tuple[subprocess.CompletedProces
         assert (out / name).is_file(), name
     scores = pd.read_csv(out / "scores.csv")
     assert scores["theory"].nunique() >= 5
-    assert set(scores["scope"]) == set(builtin_case_names()) | {"ALL"}
-    assert len(scores) == scores["theory"].nunique() * (len(builtin_case_names()) + 1)
+    assert set(scores["scope"]) == set(default_case_names()) | {"ALL"}
+    assert len(scores) == scores["theory"].nunique() * (len(default_case_names()) + 1)
     assert (scores["log_score"] <= 0).all()
     assert scores["brier"].between(0, 2).all()
     predictions = pd.read_csv(out / "predictions.csv")
@@ -84,7 +84,7 @@ def test_cases_list_and_show() -> None:
     assert listed.returncode == 0, listed.stderr
     for name in builtin_case_names():
         assert name in listed.stdout
-    shown = run_cli("cases", "show", "cold_war_europe_1955")
+    shown = run_cli("cases", "show", "cold_war_europe_1955__bloc_members")
     assert shown.returncode == 0, shown.stderr
     assert "USSR" in shown.stdout and "Outcome rule" in shown.stdout
 
@@ -97,7 +97,7 @@ def test_theories_list() -> None:
 
 
 def test_malformed_case_file_exits_2_without_traceback_and_keeps_old_report(tmp_path: Path) -> None:
-    document = yaml.safe_load(builtin_case_path("cold_war_europe_1955").read_text())
+    document = yaml.safe_load(builtin_case_path("cold_war_europe_1955__bloc_members").read_text())
     document["name"] = "broken_case"
     document["states"][2]["observed"] = "NATO"
     bad = tmp_path / "broken_case.yaml"
@@ -139,7 +139,7 @@ def test_user_case_file_runs(tmp_path: Path) -> None:
 def test_link_and_set_are_recorded(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli(
-        "compare", "--cases", "europe_1914", "europe_1939", "--theories", "balance_of_power", "uniform",
+        "compare", "--cases", "europe_1914", "europe_1939__fought_by_1941", "--theories", "balance_of_power", "uniform",
         "--link", "error", "--set", "balance_of_power.power=gdp", "--bootstrap-reps", "50", "--out", str(out),
     )
     assert proc.returncode == 0, proc.stderr
@@ -170,7 +170,7 @@ def test_bad_options_exit_2_naming_the_fix(args: tuple[str, ...], words: str, tm
 def test_sensitivity_writes_a_table_and_a_figure(tmp_path: Path) -> None:
     out = tmp_path / "sens"
     proc = run_cli(
-        "sensitivity", "--cases", "europe_1914", "europe_1939", "--theories", "balance_of_power", "base_rate",
+        "sensitivity", "--cases", "europe_1914", "europe_1939__fought_by_1941", "--theories", "balance_of_power", "base_rate",
         "--vary", "balance_of_power.power=cinc,milex", "--out", str(out),
     )
     assert proc.returncode == 0, proc.stderr

@@ -131,7 +131,10 @@ DEFAULT_OUTCOME_CONCEPT = "alignment"
 """``outcome.concept`` of a case file that does not give one."""
 
 _TOP_LEVEL_REQUIRED = ("format", "name", "title", "year", "poles", "states", "outcome")
-_TOP_LEVEL_OPTIONAL = ("description", "neutral_option", "sources", "notes", "period", "generated_by")
+_TOP_LEVEL_OPTIONAL = (
+    "description", "neutral_option", "sources", "notes", "period", "generated_by", "episode", "reading",
+    "default_reading",
+)
 _STATE_FIELDS = frozenset({"ccode", "name", "observed", "note", "out_of_scope", "attributes", "toward"})
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -263,6 +266,15 @@ class Case:
     outcome_concept
         What kind of behaviour ``observed`` records: one of :data:`OUTCOME_CONCEPTS`
         (``treaty``, ``war_side``, ``alignment``); ``alignment`` when the file does not say.
+    episode
+        The historical episode the case codes (``europe_1939``); by default the case's name.
+        Cases of one episode that code the same decisions differently are its *readings*.
+    reading
+        Which reading of the record the case is (``first_side``), or empty if the episode is
+        coded one way only.
+    default_reading
+        Whether the case is the episode's default reading, the one a comparison pools when no
+        cases are named (:func:`default_case_names`); the other readings are compared by name.
     """
 
     name: str
@@ -278,6 +290,14 @@ class Case:
     path: str | None = None
     period: tuple[int, int] | None = None
     outcome_concept: str = DEFAULT_OUTCOME_CONCEPT
+    episode: str = ""
+    reading: str = ""
+    default_reading: bool = True
+
+    @property
+    def episode_name(self) -> str:
+        """The episode (``episode``, or the case's name when the file gives none)."""
+        return self.episode or self.name
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -460,6 +480,19 @@ def parse_case(data: Any, file: str = "<memory>") -> Case:
         else:
             period_tuple = (period[0], period[1])
 
+    episode = data.get("episode", "")
+    if not isinstance(episode, str) or (episode and not set(episode) <= _NAME_OK):
+        out.add("episode", "value", f"expected lower-case letters, digits and underscores, got {episode!r}")
+        episode = ""
+    reading = data.get("reading", "")
+    if not isinstance(reading, str):
+        out.add("reading", "type", f"expected the name of the reading as text, got {reading!r}")
+        reading = ""
+    default_reading = data.get("default_reading", True)
+    if not isinstance(default_reading, bool):
+        out.add("default_reading", "type", f"expected true or false, got {default_reading!r}")
+        default_reading = True
+
     outcome = data.get("outcome")
     outcome_rule = ""
     outcome_concept = DEFAULT_OUTCOME_CONCEPT
@@ -608,6 +641,9 @@ def parse_case(data: Any, file: str = "<memory>") -> Case:
         path=None if file == "<memory>" else file,
         period=period_tuple,
         outcome_concept=outcome_concept,
+        episode=episode,
+        reading=reading,
+        default_reading=default_reading,
     )
 
 
@@ -653,9 +689,60 @@ def read_case(path: str | os.PathLike[str]) -> Case:
 
 
 def builtin_case_names() -> list[str]:
-    """Return the names of the cases shipped with alliancelab, sorted."""
+    """Return the names of every case shipped with alliancelab (all readings), sorted."""
     folder = resources.files("alliancelab.datasets") / "cases"
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def default_case_names() -> list[str]:
+    """Return the built-in cases a comparison pools by default: one reading per episode.
+
+    An episode coded in several readings (``europe_1939__first_side``,
+    ``europe_1939__fought_by_1941``) contributes its default reading only, so its decisions
+    are not counted twice; the other readings are compared by naming them (see
+    ``docs/cases.md`` for which reading is the default and why).
+    """
+    return [name for name in builtin_case_names() if load_case(name).default_reading]
+
+
+def alternative_case_names() -> list[str]:
+    """Return the built-in cases that are not their episode's default reading, sorted."""
+    return [name for name in builtin_case_names() if not load_case(name).default_reading]
+
+
+READING_SETS: tuple[str, ...] = ("default", "alternative")
+"""Names accepted by :func:`reading_set_names`."""
+
+
+def reading_set_names(which: str = "default") -> list[str]:
+    """Return one built-in case per episode part, in the default or the alternative reading.
+
+    Parameters
+    ----------
+    which
+        ``"default"`` (:func:`default_case_names`) or ``"alternative"``: every case whose
+        episode ships another reading is replaced by that reading (the cases of an episode
+        coded one way stay).
+
+    Returns
+    -------
+    list of str
+        Case names, sorted.
+
+    Raises
+    ------
+    CaseFileError
+        For another value of ``which``.
+    """
+    if which not in READING_SETS:
+        raise CaseFileError(f"readings: expected one of {list(READING_SETS)}, got {which!r}")
+    defaults = default_case_names()
+    if which == "default":
+        return defaults
+    alternatives = [load_case(name) for name in alternative_case_names()]
+    replaced = {(c.episode_name, c.name.split("__", 1)[0]) for c in alternatives}
+    kept = [n for n in defaults if (load_case(n).episode_name, n.split("__", 1)[0]) not in replaced]
+    return sorted(kept + [c.name for c in alternatives])
 
 
 def builtin_case_path(name: str) -> Path:
@@ -687,18 +774,19 @@ def load_case(name_or_path: str | os.PathLike[str]) -> Case:
 
 
 def load_cases(names: Iterable[str | os.PathLike[str]] | None = None) -> list[Case]:
-    """Load several cases (default: every built-in case), checking names are unique.
+    """Load several cases (default: the built-in default readings), checking names are unique.
 
     Parameters
     ----------
     names
-        Built-in names or file paths; ``None`` for every built-in case.
+        Built-in names or file paths; ``None`` for :func:`default_case_names` (one reading
+        per episode).
 
     Returns
     -------
     list of Case
     """
-    chosen = list(names) if names is not None else list(builtin_case_names())
+    chosen = list(names) if names is not None else default_case_names()
     cases = [load_case(n) for n in chosen]
     seen: dict[str, str] = {}
     for case in cases:
@@ -730,6 +818,11 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     }
     if case.period is not None:
         doc["period"] = list(case.period)
+    if case.episode:
+        doc["episode"] = case.episode
+    if case.reading:
+        doc["reading"] = case.reading
+        doc["default_reading"] = case.default_reading
     if case.description:
         doc["description"] = case.description
     doc["neutral_option"] = case.neutral_option

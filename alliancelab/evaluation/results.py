@@ -995,23 +995,36 @@ class ComparisonResult:
         if frame is None or frame.empty:
             return pd.DataFrame({column: pd.Series(dtype=object) for column in OUT_OF_SCOPE_SCORE_COLUMNS})
         cases = [c.name for c in self.meta.cases if c.name in set(frame["case"])]
+        silent = frame.assign(silent=~frame["predicts"].astype(bool))
+        aggregations = {
+            "n": ("log_score", "size"),
+            "log_score": ("log_score", "mean"),
+            "brier": ("brier", "mean"),
+            "accuracy": ("accuracy", "mean"),
+            "n_no_prediction": ("silent", "sum"),
+        }
+        per_case = silent.groupby(["theory", "case"], sort=False).agg(**aggregations)
+        pooled = silent.groupby("theory", sort=False).agg(**aggregations)
+        inside_case = self.decisions.groupby(["theory", "case"], sort=False)["log_score"].mean()
+        inside_all = self.decisions.groupby("theory", sort=False)["log_score"].mean()
         rows = []
         for label in self.theory_labels:
-            mine = frame[frame["theory"] == label]
-            scored = self.decisions[self.decisions["theory"] == label]
             for scope in (*cases, ALL_CASES):
-                part = mine if scope == ALL_CASES else mine[mine["case"] == scope]
-                inside = scored if scope == ALL_CASES else scored[scored["case"] == scope]
+                row = pooled.loc[label] if scope == ALL_CASES else per_case.loc[(label, scope)]
+                if scope == ALL_CASES:
+                    inside = float(inside_all.get(label, np.nan))
+                else:
+                    inside = float(inside_case.get((label, scope), np.nan))
                 rows.append(
                     {
                         "theory": label,
                         "scope": scope,
-                        "n": len(part),
-                        "log_score": float(part["log_score"].mean()),
-                        "brier": float(part["brier"].mean()),
-                        "accuracy": float(part["accuracy"].mean()),
-                        "n_no_prediction": int((~part["predicts"].astype(bool)).sum()),
-                        "log_score_in_scope": float(inside["log_score"].mean()) if len(inside) else np.nan,
+                        "n": int(row["n"]),
+                        "log_score": float(row["log_score"]),
+                        "brier": float(row["brier"]),
+                        "accuracy": float(row["accuracy"]),
+                        "n_no_prediction": int(row["n_no_prediction"]),
+                        "log_score_in_scope": inside,
                     }
                 )
         return pd.DataFrame(rows, columns=list(OUT_OF_SCOPE_SCORE_COLUMNS))

@@ -143,6 +143,7 @@ _STATE_CINC = (0.001, 0.04)
 _POLE_MILITARY_SHARE = (0.05, 0.40)
 _POLE_GDP_SHARE = (0.05, 0.30)
 _STATE_SHARE_FACTOR = (0.5, 1.5)
+_DECADE_CHANGE_FACTOR = (0.7, 1.3)
 _WORLD_GDP = 1.2e8  # millions of 2017 international $, the order of the world's real GDP
 _CONTIGUOUS = 0.3
 _CONTIGUOUS_KM = (100.0, 2000.0)
@@ -166,6 +167,9 @@ def _design_state_attributes(rng: np.random.Generator, is_pole: bool) -> dict[st
         gdp_share = cinc * float(rng.uniform(*_STATE_SHARE_FACTOR))
     return {
         "cinc": cinc,
+        # CINC ten years before, near today's: bandwagoning reads the trend, which must not
+        # be an independent draw that makes it disagree with the strongest pole at random.
+        "cinc_10y_before": cinc * float(rng.uniform(*_DECADE_CHANGE_FACTOR)),
         "milex_share": milex,
         "milper_share": milper,
         "gdp_share": gdp_share,
@@ -215,9 +219,10 @@ def synthetic_cases(n_decisions: int, rng: np.random.Generator, *, decisions_per
       (``state_cinc < 0.1 * pole_cinc``, balance of threat's default) in about 70% of pairs;
       ``milex_share``, ``milper_share`` and ``gdp_share`` each the state's CINC times an
       independent uniform factor on [0.5, 1.5];
+    - ``cinc_10y_before`` (poles and states) is ``cinc`` times a uniform factor on [0.7, 1.3]:
+      power a decade before, near today's;
     - ``gdp`` is ``gdp_share`` times 1.2e8 (millions of 2017 international $); the other
-      attributes of :data:`~alliancelab.datasets.case.STATE_ATTRIBUTES`, which no built-in theory
-      reads, are drawn independently as by the conformance suite's generator
+      attributes of :data:`~alliancelab.datasets.case.STATE_ATTRIBUTES` are drawn independently as by the conformance suite's generator
       (:func:`alliancelab.theories.conformance.synthetic_cases`). Shares are not normalised to
       sum to 1 over a case;
     - **pairs** (each state toward each pole, independently): contiguous with probability 0.3,

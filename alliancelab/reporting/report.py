@@ -1070,17 +1070,18 @@ def _out_of_scope_blocks(result: ComparisonResult) -> list[_Block]:
             "States marked out of scope in their case file were not free to choose (occupied, satellites under "
             "foreign troops, extinct or not system members during the window), which the theories' scope conditions "
             "leave out. They are predicted like the rest, from links fitted on the other cases' in-scope decisions, "
-            "but scored apart. Per theory: the mean out-of-sample log score on them, beside its score in scope."
+            "but scored apart. Per theory, over every out-of-scope decision: the mean out-of-sample log score on "
+            "them, beside its score in scope (per case: ComparisonResult.out_of_scope_scores())."
         )
     )
     scores = result.out_of_scope_scores()
+    scores = scores[scores["scope"] == ALL_CASES]
     blocks.append(
         _Table(
-            header=("theory", "scope", "n", "log score out of scope", "log score in scope", "accuracy", "no prediction"),
+            header=("theory", "n", "log score out of scope", "log score in scope", "accuracy", "no prediction"),
             rows=tuple(
                 (
                     str(r.theory),
-                    str(r.scope),
                     str(r.n),
                     _num(r.log_score),
                     _num(r.log_score_in_scope),
@@ -1089,7 +1090,7 @@ def _out_of_scope_blocks(result: ComparisonResult) -> list[_Block]:
                 )
                 for r in scores.itertuples(index=False)
             ),
-            numeric=(False, False, True, True, True, True, True),
+            numeric=(False, True, True, True, True, True),
         )
     )
     cell = frame["called_option"].str.replace("|", "/", regex=False) + frame["p_observed"].map(

@@ -12,7 +12,7 @@ from alliancelab.evaluation.sensitivity import SENSITIVITY_COLUMNS, sensitivity
 from alliancelab.evaluation.simulate import _ranking
 from alliancelab.theories import builtin_theories
 
-SETTING = "balance_of_threat.weak_state_ratio"
+SETTING = "balance_of_threat.intentions"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def cases():
 
 @pytest.fixture(scope="module")
 def table(cases) -> pd.DataFrame:
-    return sensitivity(builtin_theories(), cases, [("balance_of_threat", "weak_state_ratio", [0.1, 0.2])])
+    return sensitivity(builtin_theories(), cases, [("balance_of_threat", "intentions", ["preferences", "disputes"])])
 
 
 def test_columns_and_rows(table: pd.DataFrame, cases) -> None:
@@ -30,7 +30,7 @@ def test_columns_and_rows(table: pd.DataFrame, cases) -> None:
     assert set(table.columns[len(SENSITIVITY_COLUMNS) :]) <= {"ci_low", "ci_high"}
     assert (table["setting"] == SETTING).all()
     n_theories = len(builtin_theories())
-    assert table["value"].tolist() == ["0.1"] * n_theories + ["0.2"] * n_theories
+    assert table["value"].tolist() == ["preferences"] * n_theories + ["disputes"] * n_theories
     for _, rows in table.groupby("value"):
         assert sorted(rows["theory"]) == sorted(builtin_theories())
         assert sorted(rows["rank"]) == list(range(1, n_theories + 1))
@@ -39,23 +39,23 @@ def test_columns_and_rows(table: pd.DataFrame, cases) -> None:
 
 
 def test_the_default_value_reproduces_a_plain_comparison(table: pd.DataFrame, cases) -> None:
-    # 0.1 is balance_of_threat's own setting: its rows are the plain comparison's ranking
+    # "preferences" is balance_of_threat's own setting: its rows are the plain comparison's ranking
     plain = _ranking(compare(builtin_theories(), cases, seed=0))
-    rows = table[table["value"] == "0.1"].drop(columns=["setting", "value", "n"]).reset_index(drop=True)
+    rows = table[table["value"] == "preferences"].drop(columns=["setting", "value", "n"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(rows, plain.loc[:, list(rows.columns)], check_dtype=False)
 
 
 def test_only_the_varied_theory_changes(table: pd.DataFrame) -> None:
     scores = table.pivot(index="theory", columns="value", values="log_score")
-    # on the built-in cases a weak-state threshold of 0.2 makes more states bandwagon
-    assert scores.loc["balance_of_threat", "0.2"] != pytest.approx(scores.loc["balance_of_threat", "0.1"], abs=1e-6)
+    # reading intentions from disputes instead of preferences changes who threatens whom
+    assert scores.loc["balance_of_threat", "disputes"] != pytest.approx(scores.loc["balance_of_threat", "preferences"], abs=1e-6)
     others = scores.drop(index="balance_of_threat")
-    pd.testing.assert_series_equal(others["0.1"], others["0.2"], check_names=False)
+    pd.testing.assert_series_equal(others["preferences"], others["disputes"], check_names=False)
 
 
 def test_processes_do_not_change_the_numbers(table: pd.DataFrame, cases) -> None:
     parallel = sensitivity(
-        builtin_theories(), cases, [("balance_of_threat", "weak_state_ratio", [0.1, 0.2])], processes=2
+        builtin_theories(), cases, [("balance_of_threat", "intentions", ["preferences", "disputes"])], processes=2
     )
     pd.testing.assert_frame_equal(parallel, table)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 from alliancelab.cli import main
-from alliancelab.datasets.case import Case, parse_case
+from alliancelab.datasets.case import Case, parse_case, write_case
 from alliancelab.errors import InputError
 from alliancelab.evaluation.whatif import (
     CANNOT_FLIP,
@@ -163,24 +164,32 @@ def test_states_are_found_by_code_or_name_and_poles_refused() -> None:
 # -- the command line, in process -----------------------------------------------------------------
 
 
-def test_cli_whatif_prints_a_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["whatif", "cold_war_europe_1955", "385", "--theory", "balance_of_power"]) == 0
+@pytest.fixture
+def case_file(tmp_path: Path) -> str:
+    return str(write_case(two_poles(neutral=True), tmp_path / "two_poles.yaml"))
+
+
+def test_cli_whatif_prints_a_table_and_json(case_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["whatif", case_file, "385", "--theory", "balance_of_power"]) == 0
     text = capsys.readouterr().out
-    assert "balance_of_power: predicts" in text and "pole_cinc of" in text
-    assert main(["whatif", "cold_war_europe_1955", "Norway", "--theory", "balance_of_power", "--json"]) == 0
+    assert "balance_of_power: predicts B (balance against A)" in text
+    assert "pole_cinc of A: 0.4 -> 0.1 (-75.0%): predicts neutral" in text
+    assert main(["whatif", case_file, "Norland", "--theory", "balance_of_power", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["state"] == 385 and document["changes"]
-    assert {row["attribute"] for row in document["changes"]} <= {"pole_cinc"}
+    assert document["state"] == 385
+    assert [(row["attribute"], row["pole"]) for row in document["changes"]] == [("pole_cinc", "A"), ("pole_cinc", "B")]
 
 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
         (["nosuchcase", "385"], "no built-in case of that name"),
-        (["cold_war_europe_1955", "Atlantis"], "no deciding state 'Atlantis'"),
-        (["cold_war_europe_1955", "385", "--theory", "astrology"], "astrology"),
+        (["CASE", "Atlantis"], "no deciding state 'Atlantis'"),
+        (["CASE", "385", "--theory", "astrology"], "astrology"),
     ],
 )
-def test_cli_whatif_bad_input_exits_2(args: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["whatif", *args]) == 2
+def test_cli_whatif_bad_input_exits_2(
+    args: list[str], words: str, case_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["whatif", *(case_file if a == "CASE" else a for a in args)]) == 2
     assert words in capsys.readouterr().err
