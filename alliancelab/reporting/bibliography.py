@@ -321,6 +321,26 @@ _ENTRY_LIST: tuple[Entry, ...] = (
            "United Nations General Assembly Voting Data", [r"General Assembly Voting Data"],
            rules=[Rule("Voeten", None, (r"General Assembly Voting Data",))],
            howpublished="Harvard Dataverse", note="hdl:1902.1/12379"),
+    # Historical sources of the built-in cases' hand codings (docs/cases.md).
+    _entry("weinberg1994world", "book", ["Weinberg, Gerhard L."], "1994",
+           "A World at Arms: A Global History of World War II", [r"World at Arms"],
+           publisher="Cambridge University Press", address="Cambridge"),
+    _entry("fursenko1997hell", "book", ["Fursenko, Aleksandr", "Naftali, Timothy"], "1997",
+           "One Hell of a Gamble: Khrushchev, Castro, and Kennedy, 1958-1964", [r"Hell of a Gamble"],
+           publisher="W. W. Norton", address="New York"),
+    _entry("yaqub2004containing", "book", ["Yaqub, Salim"], "2004",
+           "Containing Arab Nationalism: The Eisenhower Doctrine and the Middle East", [r"Containing Arab Nationalism"],
+           publisher="University of North Carolina Press", address="Chapel Hill"),
+    _entry("publaw857", "misc", ["{United States Congress}"], "1957",
+           "Joint Resolution to Promote Peace and Stability in the Middle East", [],
+           rules=[Rule(None, None, (r"Public Law 85-7",))],
+           howpublished="Public Law 85-7, 71 Stat. 5", note="9 March 1957 (the Eisenhower Doctrine)"),
+    _entry("publaw99239", "misc", ["{United States Congress}"], "1986",
+           "Compact of Free Association Act of 1985", [],
+           rules=[Rule(None, None, (r"Public Law 99-239",))],
+           howpublished="Public Law 99-239, 99 Stat. 1770",
+           note="Marshall Islands and Federated States of Micronesia; Palau: Public Law 99-658 (1986); "
+                "amended by Public Law 108-188 (2003)"),
 )
 
 ENTRIES: dict[str, Entry] = {entry.key: entry for entry in _ENTRY_LIST}
