@@ -10,8 +10,11 @@ loaders, validation, alliances, geo
     Validated loaders for each dataset; ATOP dyad-year expansion; great-circle distances.
 threat, features
     Walt's threat index and the theory features of the dyad-year panel.
-case_builder
-    Build a case for any year, states and poles from the real data.
+polarity
+    The system's polarity and era by year.
+case_builder, case_inputs, outcome_rules, case_attributes
+    Build a case for any year, states and poles from the real data: the builder, its inputs
+    (poles, hand codings, regions), the outcome rules, and the attributes it computes.
 panel
     The dyad-year panel builder (peacesciencer's pipeline in Python).
 

@@ -1,7 +1,7 @@
 """Theories of alignment: each maps case features to probabilities over options.
 
 Built-in theories (in report order): :class:`BalanceOfPower` (Waltz 1979),
-:class:`BalanceOfThreat` (Walt 1985, 1987), :class:`Bandwagoning` (Walt 1987; Schweller 1994),
+:class:`BalanceOfThreat` (Walt 1985, 1987), :class:`Bandwagoning` (Schweller 1994: the likely winner),
 :class:`RegionalBalanceOfThreat` (Walt 1987, ch. 5), :class:`IdeologicalSolidarity` (Walt
 1987, ch. 6; Lai & Reiter 2000), :class:`BalanceOfInterests` (Schweller 1994),
 :class:`BuckPassing` (Christensen & Snyder 1990), :class:`Omnibalancing` (David 1991), and the
