@@ -62,7 +62,10 @@ STATE_ATTRIBUTES: dict[str, str] = {
     ),
     "major": "1 if a COW major power in the case year (COW majors v2016), else 0",
     "polyarchy": "V-Dem electoral democracy index v2x_polyarchy, 0-1 (isard cw_democracy)",
-    "polity2": "Polity2 score, -10 to 10 (isard cw_democracy, Polity5)",
+    "polity2": (
+        "Polity2 score, -10 to 10 (isard cw_democracy, Polity5; where Polity5 has none, as for "
+        "the USSR 1923-1991, Polity IV via peacesciencer)"
+    ),
     "terr_threat": (
         "latent external territorial threat lterrthreat in the year before the case year "
         "(Miller 2022, peacesciencer terrthreat, 1816-2010); missing outside those years"

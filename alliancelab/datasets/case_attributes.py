@@ -27,7 +27,7 @@ from alliancelab.datasets.outcome_rules import ATOP_FIRST_YEAR, atop_dyads_in_fo
 from alliancelab.datasets.threat import RECENT_DISPUTE_YEARS
 
 #: Registry names of the files every case reads, in the order they are cited.
-BASE_FILES = ("system", "states", "majors", "nmc7", "gdppop", "democracy_isard", "capitals",
+BASE_FILES = ("system", "states", "majors", "nmc7", "gdppop", "democracy_isard", "democracy_ps", "capitals",
               "contdird", "mid5_dyads", "tss_rivalries", "terrthreat", "unga", "atop5_members")
 
 #: ``load_rivalries(source=)`` of the rivalry attributes (registry name ``tss_rivalries``).
@@ -317,9 +317,18 @@ def _majors(year: int, data_dir: Path) -> set[int]:
 
 
 def _regime(year: int, data_dir: Path) -> pd.DataFrame:
+    """polyarchy (V-Dem, isard) and polity2: Polity5 (isard), filled from Polity IV where
+    Polity5 has no score (the USSR 1923-1991, Austria-Hungary; see features.polity2_frame)."""
+    from alliancelab.datasets.features import polity2_frame
+
     democracy = loaders.load_democracy(data_dir, source="isard")
     frame = democracy[democracy["year"] == year].set_index("ccode")
-    return frame.rename(columns={"v2x_polyarchy": "polyarchy"})[list(_REGIME)].astype("float64")
+    frame = frame.rename(columns={"v2x_polyarchy": "polyarchy"})[list(_REGIME)].astype("float64")
+    scores = polity2_frame(data_dir)
+    filled = scores[scores["year"] == year].set_index("ccode")["polity2"]
+    frame = frame.reindex(frame.index.union(filled.index))
+    frame["polity2"] = frame["polity2"].fillna(filled)
+    return frame
 
 
 def _territorial_threat(year: int, data_dir: Path) -> pd.Series:

@@ -253,9 +253,16 @@ def test_coalition_pole_sums_members_and_weights_regime_by_cinc(data_dir: Path) 
     weights = nmc.loc[members, "cinc"]
     expected = (dem.loc[members, "v2x_polyarchy"] * weights).sum() / weights.sum()
     assert pole.attributes["polyarchy"] == significant(expected)
-    # Austria-Hungary has no polity2 in 1914, so the Central Powers' mean is missing, not guessed.
+    # Austria-Hungary has no Polity5 score in 1914; the older Polity IV table has one (-4), so
+    # the Central Powers' polity2 is the CINC-weighted mean with that score filled in.
     assert math.isnan(dem.at[300, "polity2"])
-    assert math.isnan(case.pole("Central").attributes["polity2"])
+    older = pd.read_csv(data_dir / "ccode_democracy_peacesciencer.csv")
+    older = older[older["year"] == 1914].set_index("ccode")
+    assert older.at[300, "polity2"] == -4
+    scores = pd.Series({255: dem.at[255, "polity2"], 300: older.at[300, "polity2"]})
+    central_weights = nmc.loc[[255, 300], "cinc"]
+    expected_polity = (scores * central_weights).sum() / central_weights.sum()
+    assert case.pole("Central").attributes["polity2"] == significant(expected_polity)
     assert case.pole("Central").attributes["major"] == 1
 
 
