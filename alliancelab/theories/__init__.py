@@ -38,6 +38,8 @@ from alliancelab.theories.registry import (
     available_theories,
     builtin_theories,
     get_theory,
+    is_theory_spec,
+    load_theory,
     validate_theory,
 )
 
@@ -62,5 +64,7 @@ __all__ = [
     "available_theories",
     "builtin_theories",
     "get_theory",
+    "is_theory_spec",
+    "load_theory",
     "validate_theory",
 ]

@@ -217,7 +217,8 @@ def builtin_theories() -> dict[str, Theory]:
     -------
     dict of str to Theory
         In the order of :data:`BUILTIN_THEORIES`: balance_of_power, balance_of_threat,
-        bandwagoning, base_rate, uniform.
+        bandwagoning, regional_balance_of_threat, ideological_solidarity, balance_of_interests,
+        buck_passing, omnibalancing, then the baselines proximity, base_rate, uniform.
     """
     return {cls.name: cls() for cls in BUILTIN_THEORIES}
 
