@@ -753,6 +753,9 @@ def builtin_case_path(name: str) -> Path:
     return Path(str(resources.files("alliancelab.datasets") / "cases" / f"{name}.yaml"))
 
 
+_BUILTIN_CACHE: dict[tuple[str, int, int], Case] = {}
+
+
 def load_case(name_or_path: str | os.PathLike[str]) -> Case:
     """Load a built-in case by name, or a case file by path.
 
@@ -767,7 +770,14 @@ def load_case(name_or_path: str | os.PathLike[str]) -> Case:
     """
     text = str(name_or_path)
     if text in builtin_case_names():
-        return read_case(builtin_case_path(text))
+        path = builtin_case_path(text)
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        # Built-in files are read often (every default comparison first asks each file which
+        # reading it is); a case is immutable, so one parse per file state is enough.
+        if key not in _BUILTIN_CACHE:
+            _BUILTIN_CACHE[key] = read_case(path)
+        return _BUILTIN_CACHE[key]
     if not text.endswith((".yaml", ".yml")) and not Path(text).exists():
         raise CaseFileError(
             f"{text}: no built-in case of that name and no such file; "
