@@ -226,10 +226,6 @@ class BalanceOfInterests(Theory):
         )
         return Explanation(weights, reasons)
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
-        """Return :meth:`explain`'s weights (the rule is implemented once, there)."""
-        return self.explain(features).weights
-
     def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
         """Return ``joins_status_quo`` and ``joins_revisionist`` per row.
 

@@ -278,6 +278,12 @@ class Explanation:
         return pd.DataFrame({"weight": self.weights, "reason": self.reasons}, index=index)
 
 
+def _explanation_weights(self: Theory, features: pd.DataFrame) -> np.ndarray:
+    """Return :meth:`Theory.explain`'s weights: ``option_weights`` of a theory that implements
+    its rule in ``explain`` (the rule is written once, there)."""
+    return self.explain(features).weights
+
+
 @dataclass(frozen=True)
 class Theory(abc.ABC):
     """Base class of every theory; see the module docstring for the contract.
@@ -315,6 +321,14 @@ class Theory(abc.ABC):
                 f"theory {self.name!r}: setting error_rate must be between 0 and 1, got {self.error_rate!r}"
             )
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A rule of several branches lives in explain(), with its reasons; its weights are then
+        # option_weights, so such a theory need not write that method out (the class is still
+        # abstract if it implements neither).
+        if "explain" in cls.__dict__ and getattr(cls.option_weights, "__isabstractmethod__", False):
+            cls.option_weights = _explanation_weights  # type: ignore[method-assign]
+
     # -- what subclasses implement ---------------------------------------------------------
 
     @abc.abstractmethod
@@ -339,8 +353,8 @@ class Theory(abc.ABC):
         The default, for theories that implement only :meth:`option_weights`: the reason is
         :data:`NO_PREDICTION` where a decision's weights are all zero (or not finite), else
         ``"favours "`` followed by the options with a positive weight (``"favours A/B"``).
-        Theories with a rule of several branches override it with their own reasons, and then
-        implement ``option_weights`` as ``self.explain(features).weights``.
+        Theories with a rule of several branches override it with their own reasons; their
+        ``option_weights`` is then ``explain(features).weights``, supplied by the base class.
 
         Parameters
         ----------

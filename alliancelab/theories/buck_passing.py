@@ -301,10 +301,6 @@ class BuckPassing(Theory):
         )
         return Explanation(weights, reasons)
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
-        """Return :meth:`explain`'s weights (the rule is implemented once, there)."""
-        return self.explain(features).weights
-
     def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
         """Return ``chain_gang_partner`` and ``buck_pass`` per row.
 

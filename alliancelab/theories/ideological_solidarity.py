@@ -225,10 +225,6 @@ class IdeologicalSolidarity(Theory):
         )
         return Explanation(weights, reasons)
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
-        """Return :meth:`explain`'s weights (the rule is implemented once, there)."""
-        return self.explain(features).weights
-
     def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
         """Return ``regime_similarity``, ``same_regime`` and ``no_similar_regime`` per row.
 

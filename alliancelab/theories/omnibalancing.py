@@ -274,10 +274,6 @@ class Omnibalancing(Theory):
         )
         return Explanation(weights, reasons)
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
-        """Return :meth:`explain`'s weights (the rule is implemented once, there)."""
-        return self.explain(features).weights
-
     def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
         """Return ``projected_power_share`` and ``appease_target`` per row.
 

@@ -140,10 +140,6 @@ class Proximity(Theory):
         )
         return Explanation(weights, reasons)
 
-    def option_weights(self, features: pd.DataFrame) -> np.ndarray:
-        """Return :meth:`explain`'s weights (the rule is implemented once, there)."""
-        return self.explain(features).weights
-
     def choice_features(self, features: pd.DataFrame) -> pd.DataFrame:
         """Return ``nearest``: 1 on the rows of the nearest pole(s), else 0.
 

@@ -178,3 +178,25 @@ def test_explanation_requires_one_reason_per_weight():
     assert frame.columns.tolist() == ["weight", "reason"] and frame.index.tolist() == [5, 6]
     with pytest.raises(dataclasses.FrozenInstanceError):
         explanation.weights = np.zeros(2)  # type: ignore[misc]
+
+
+def test_a_theory_that_implements_only_explain_gets_its_weights_as_option_weights() -> None:
+    import inspect
+
+    @dataclass(frozen=True)
+    class FirstOption(Theory):
+        name: ClassVar[str] = "first_option"
+        references: ClassVar[tuple[str, ...]] = ("Nobody. 2026.",)
+
+        def explain(self, features):  # type: ignore[no-untyped-def]
+            first = (features.groupby(["case", "state"]).cumcount() == 0).to_numpy()
+            return Explanation(first.astype(float), np.array(["first"] * len(features), dtype=object))
+
+    @dataclass(frozen=True)
+    class Neither(Theory):
+        name: ClassVar[str] = "neither"
+
+    assert not inspect.isabstract(FirstOption)
+    assert inspect.isabstract(Neither)  # implementing neither method leaves the class abstract
+    features = pd.DataFrame({"case": ["c", "c", "c"], "state": [1, 1, 1], "option": ["A", "B", "neutral"]})
+    assert FirstOption().option_weights(features).tolist() == [1.0, 0.0, 0.0]
